@@ -1,0 +1,105 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Redis } from 'ioredis';
+import type { AppConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { systemClock, type Clock } from '../common/clock.js';
+import { migrate, openDataSource } from '../common/db/orm.js';
+import type { Database } from '../common/db/sql.js';
+import { MemoryCache, RedisCache, type Cache } from '../common/infra/cache.js';
+import { MemoryLockManager, RedisLockManager, type LockManager } from '../common/infra/locks.js';
+import { createMemoryPubSub, createRedisPubSub, type AppPubSub } from '../common/infra/pubsub.js';
+import { connectRedis } from '../common/infra/redis.js';
+import { Outbox } from '../common/outbox/outbox.js';
+import { Scheduler } from '../common/scheduler.js';
+import { AuthService } from '../modules/identity/auth.service.js';
+import { SessionTokens } from '../modules/identity/session-token.js';
+import { CatalogService } from '../modules/catalog/catalog.service.js';
+import { CatalogAdminService } from '../modules/catalog/catalog-admin.service.js';
+import { seedDemoIfEmpty } from '../modules/catalog/demo-seed.js';
+
+/** The services of the application, one instance each. */
+export interface Services {
+  catalog: CatalogService;
+  catalogAdmin: CatalogAdminService;
+  auth: AuthService;
+}
+
+/** The composition root: configuration, infrastructure chosen by config, and the services. */
+export interface App {
+  config: AppConfig;
+  log: Logger;
+  clock: Clock;
+  orm: MikroORM;
+  db: Database;
+  cache: Cache;
+  locks: LockManager;
+  pubsub: AppPubSub;
+  outbox: Outbox;
+  scheduler: Scheduler;
+  services: Services;
+  /** Redis connections when REDIS_URL is set (for /readyz). */
+  redis: Redis | null;
+  close(): Promise<void>;
+}
+
+/** What tests may replace. */
+export interface AppOverrides {
+  clock?: Clock;
+  log?: Logger;
+}
+
+const DEV_SESSION_SECRET = 'dev-only-session-secret-not-for-production-use';
+
+/**
+ * Builds the application: PostgreSQL or PGlite, Redis or in-memory, chosen here and nowhere else.
+ * Migrations run before anything reads the database.
+ */
+export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<App> {
+  const log = overrides.log ?? createLogger(config.LOG_LEVEL);
+  const clock = overrides.clock ?? systemClock;
+  const source = await openDataSource({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, log });
+  if (!config.DATABASE_URL) log.info({ dataDir: config.DATA_DIR }, 'DATABASE_URL unset: using embedded PGlite');
+  await migrate(source, log);
+
+  let redis: Redis | null = null;
+  let redisSub: Redis | null = null;
+  let cache: Cache;
+  let locks: LockManager;
+  let pubsub: AppPubSub;
+  if (config.REDIS_URL) {
+    redis = connectRedis(config.REDIS_URL, 'deeptravel');
+    redisSub = connectRedis(config.REDIS_URL, 'deeptravel-sub');
+    cache = new RedisCache(redis, config.REDIS_PREFIX);
+    locks = new RedisLockManager(redis, config.REDIS_PREFIX);
+    pubsub = createRedisPubSub(redis, redisSub);
+  } else {
+    log.info('REDIS_URL unset: in-memory cache, locks and pub/sub (one instance only)');
+    cache = new MemoryCache();
+    locks = new MemoryLockManager();
+    pubsub = createMemoryPubSub();
+  }
+
+  const outbox = new Outbox(source.db, clock, log);
+  const scheduler = new Scheduler(locks, log);
+  const tokens = new SessionTokens(config.SESSION_SECRET ?? DEV_SESSION_SECRET);
+  const services: Services = {
+    catalog: new CatalogService(),
+    catalogAdmin: new CatalogAdminService(),
+    auth: new AuthService(source.db, tokens, clock, config.devMode),
+  };
+
+  const seed = config.SEED_DEMO ?? !config.DATABASE_URL;
+  if (seed) await seedDemoIfEmpty(source.db, clock, { devTravellers: config.devMode, log });
+
+  const app: App = {
+    config, log, clock, orm: source.orm, db: source.db, cache, locks, pubsub, outbox, scheduler, services, redis,
+    close: async () => {
+      await scheduler.stop();
+      await outbox.stop();
+      redis?.disconnect();
+      redisSub?.disconnect();
+      await source.close();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Every environment variable the server reads, validated at start (README has the table). */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /** Folder of the embedded PGlite database when DATABASE_URL is unset. */
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  REDIS_PREFIX: z.string().default('dt:'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: z.string().default('*'),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5000),
+  /** Seed the demo data when the database is empty (default: on for the embedded default). */
+  SEED_DEMO: bool.optional(),
+  /** Run the cron jobs in this process. */
+  SCHEDULER_ENABLED: bool.default(true),
+  PAYMENT_GATEWAY: z.enum(['mock', 'wechat']).default('mock'),
+  /** Ed25519 private key (PKCS#8 PEM) that signs QR codes; generated and kept in DATA_DIR when unset outside production. */
+  QR_SIGNING_KEY_FILE: z.string().optional(),
+  QR_SIGNING_KEY_ID: z.string().default('k1'),
+  /** HMAC secret of session tokens; required in production. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+export type AppConfig = z.infer<typeof schema> & {
+  /** True outside production: fixed dev tokens, the mock notify route and the demo seed are allowed. */
+  devMode: boolean;
+};
+
+/** Thrown when the environment is invalid; main prints its one-line message and exits. */
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; the message names the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.NODE_ENV === 'production' && !cfg.SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration: SESSION_SECRET: required in production');
+  }
+  return { ...cfg, devMode: cfg.NODE_ENV !== 'production' };
+}

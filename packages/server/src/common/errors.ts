@@ -1,0 +1,67 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Stable error codes (GraphQL `extensions.code`, REST `{"error":{"code"}}`). Expected outcomes
+ * (sold out, lock expired, not refundable …) are AppErrors; anything else is an internal error
+ * whose details are logged, never shown.
+ */
+export const ERROR_HTTP_STATUS = {
+  BAD_USER_INPUT: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ORDER_NOT_FOUND: 404,
+  PRODUCT_NOT_FOUND: 404,
+  TRIP_NOT_FOUND: 404,
+  CITY_NOT_FOUND: 404,
+  TICKET_NOT_FOUND: 404,
+  DATE_IN_PAST: 400,
+  BLACKOUT_DATE: 409,
+  NOT_ON_SALE: 409,
+  TRIP_DEPARTED: 409,
+  TOO_MANY_PASSENGERS: 400,
+  SOLD_OUT: 409,
+  BUSY_RETRY: 503,
+  PROMOTION_INVALID: 409,
+  PROMOTION_EXHAUSTED: 409,
+  ORDER_NOT_PENDING: 409,
+  LOCK_EXPIRED: 409,
+  INVALID_TRANSITION: 409,
+  PAYMENT_CONFLICT: 409,
+  AMOUNT_MISMATCH: 409,
+  DOUBLE_PAYMENT: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  RATE_LIMITED: 429,
+  QUERY_TOO_COMPLEX: 400,
+  INTERNAL_SERVER_ERROR: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
+
+/** An expected failure with a stable code and optional machine-readable details. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get httpStatus(): number {
+    return ERROR_HTTP_STATUS[this.code];
+  }
+
+  /** The GraphQL shape: message plus `extensions.code` and the details. */
+  toGraphQLError(): GraphQLError {
+    return new GraphQLError(this.message, { extensions: { code: this.code, ...this.details } });
+  }
+}
+
+/** True for PostgreSQL errors that mean "try again" (lock timeout, serialization, deadlock). */
+export function isRetryableDbError(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === '55P03' || code === '40001' || code === '40P01';
+}

@@ -1,0 +1,68 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * A small key-value cache with TTLs. Invalidation is by namespace version: bumping a namespace
+ * makes every key written under the old version unreachable at once, on every instance (the version
+ * lives in the same store, so Redis shares it across instances).
+ */
+export interface Cache {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** The current version of a namespace (starts at 0). */
+  version(namespace: string): Promise<number>;
+  /** Moves a namespace to a new version, invalidating everything cached under it. */
+  bump(namespace: string): Promise<number>;
+}
+
+/** In-process cache for the embedded default (one instance only). */
+export class MemoryCache implements Cache {
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly versions = new Map<string, number>();
+
+  async get(key: string): Promise<string | null> {
+    const e = this.entries.get(key);
+    if (!e) return null;
+    if (e.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return null;
+    }
+    return e.value;
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    // Bounded so a laptop process cannot grow without limit: drop the oldest entry.
+    if (this.entries.size >= 50_000) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+  }
+
+  async version(namespace: string): Promise<number> {
+    return this.versions.get(namespace) ?? 0;
+  }
+
+  async bump(namespace: string): Promise<number> {
+    const next = (this.versions.get(namespace) ?? 0) + 1;
+    this.versions.set(namespace, next);
+    return next;
+  }
+}
+
+/** Redis-backed cache shared by every instance. */
+export class RedisCache implements Cache {
+  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+
+  get(key: string): Promise<string | null> {
+    return this.redis.get(`${this.prefix}c:${key}`);
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.redis.set(`${this.prefix}c:${key}`, value, 'EX', ttlSeconds);
+  }
+
+  async version(namespace: string): Promise<number> {
+    return Number((await this.redis.get(`${this.prefix}v:${namespace}`)) ?? 0);
+  }
+
+  bump(namespace: string): Promise<number> {
+    return this.redis.incr(`${this.prefix}v:${namespace}`);
+  }
+}

@@ -1,0 +1,153 @@
+import type { Logger } from '../../app/logger.js';
+import type { Clock } from '../clock.js';
+import type { Database, TxSql } from '../db/sql.js';
+
+/** An event as handlers see it. `id` is stable across retries: handlers de-duplicate on it. */
+export interface OutboxMessage<P = Record<string, unknown>> {
+  id: number;
+  topic: string;
+  payload: P;
+  attempt: number;
+}
+
+/** Delivers one event; throwing means "retry later", `PermanentDeliveryError` means "give up". */
+export type OutboxHandler = (message: OutboxMessage) => Promise<void>;
+
+/** A failure that retrying cannot fix (bad template, unknown recipient): the event goes DEAD. */
+export class PermanentDeliveryError extends Error {}
+
+/** Retry schedule of the dispatcher. */
+export interface OutboxPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How long a claimed event stays invisible to other dispatchers while it is delivered. */
+  leaseMs: number;
+  batchSize: number;
+}
+
+export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = {
+  maxAttempts: 10,
+  baseDelayMs: 1000,
+  maxDelayMs: 3_600_000,
+  leaseMs: 60_000,
+  batchSize: 50,
+};
+
+/**
+ * The transactional outbox: `add` writes an event in the caller's transaction; the dispatcher
+ * delivers it after commit (kicked at once, and by a poll for retries and other instances' events).
+ * A rolled-back transaction leaves no event, so nothing is ever announced that did not happen.
+ */
+export class Outbox {
+  private readonly handlers = new Map<string, OutboxHandler>();
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly policy: OutboxPolicy = DEFAULT_OUTBOX_POLICY,
+  ) {}
+
+  /** Registers the handler of a topic. Events of topics with no handler are marked delivered. */
+  on(topic: string, handler: OutboxHandler): void {
+    this.handlers.set(topic, handler);
+  }
+
+  /** Writes an event inside the transaction `sql`; it is dispatched once that transaction commits. */
+  async add(sql: TxSql, topic: string, payload: Record<string, unknown>): Promise<number> {
+    const [row] = await sql.query<{ id: number }>(
+      'INSERT INTO outbox_event (topic, payload, available_at) VALUES ($1, $2, $3) RETURNING id',
+      [topic, JSON.stringify(payload), this.clock.now()],
+    );
+    sql.afterCommit(() => this.kick());
+    return row.id;
+  }
+
+  /** Starts polling (for retries, and for events other instances wrote). */
+  start(pollMs = 1000): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    while (this.running) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Asks for a dispatch round soon; rounds never overlap within one process. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.drain().catch((err) => this.log.error({ err }, 'outbox dispatch failed'));
+  }
+
+  /** Delivers every due event now; resolves when none is left due (tests call it directly). */
+  async drain(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      while (this.running) await new Promise((r) => setTimeout(r, 5));
+    }
+    this.running = true;
+    let delivered = 0;
+    try {
+      do {
+        this.again = false;
+        const batch = await this.claim();
+        for (const msg of batch) delivered += (await this.deliver(msg)) ? 1 : 0;
+        if (batch.length === this.policy.batchSize) this.again = true;
+      } while (this.again && !this.stopped);
+    } finally {
+      this.running = false;
+    }
+    return delivered;
+  }
+
+  /** Takes a lease on due events so no other dispatcher delivers them at the same time. */
+  private async claim(): Promise<OutboxMessage[]> {
+    const now = this.clock.now();
+    const rows = await this.db.query<{ id: number; topic: string; payload: Record<string, unknown>; attempts: number }>(
+      `UPDATE outbox_event SET attempts = attempts + 1, available_at = $2
+        WHERE id IN (SELECT id FROM outbox_event WHERE status = 'PENDING' AND available_at <= $1
+                      ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING id, topic, payload, attempts`,
+      [now, new Date(now.getTime() + this.policy.leaseMs), this.policy.batchSize],
+    );
+    return rows
+      .sort((a, b) => a.id - b.id)
+      .map((r) => ({ id: Number(r.id), topic: r.topic, payload: r.payload, attempt: r.attempts }));
+  }
+
+  private async deliver(msg: OutboxMessage): Promise<boolean> {
+    const handler = this.handlers.get(msg.topic);
+    try {
+      if (handler) await handler(msg);
+      await this.db.query(`UPDATE outbox_event SET status = 'DELIVERED', delivered_at = $2, last_error = NULL WHERE id = $1`, [
+        msg.id,
+        this.clock.now(),
+      ]);
+      return true;
+    } catch (err) {
+      const permanent = err instanceof PermanentDeliveryError || msg.attempt >= this.policy.maxAttempts;
+      const delay = Math.min(this.policy.baseDelayMs * 2 ** (msg.attempt - 1), this.policy.maxDelayMs);
+      const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
+      this.log.warn({ err, eventId: msg.id, topic: msg.topic, attempt: msg.attempt, permanent }, 'outbox delivery failed');
+      await this.db.query(`UPDATE outbox_event SET status = $2, available_at = $3, last_error = $4 WHERE id = $1`, [
+        msg.id,
+        permanent ? 'DEAD' : 'PENDING',
+        new Date(this.clock.now().getTime() + jittered),
+        String((err as Error)?.message ?? err).slice(0, 1000),
+      ]);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import depthLimit from 'graphql-depth-limit';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { App } from '../app/app.js';
+import { createRequestContext, type RequestContext } from '../app/context.js';
+import { AppError } from '../common/errors.js';
+import { buildAppSchema } from '../graphql/schema.js';
+import { costLimitRule } from '../graphql/cost-limit.js';
+import { GRAPHIQL_PAGE, graphiqlAsset } from './graphiql.js';
+import { createMetrics } from './metrics.js';
+import { RestRouter, type RestResponse } from './rest-router.js';
+import { registerRestRoutes } from './rest-routes.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A running HTTP server. */
+export interface RunningServer {
+  server: Server;
+  url: string;
+  port: number;
+  schema: GraphQLSchema;
+  close(): Promise<void>;
+}
+
+/** Turns any error into the client-facing GraphQL error: coded, without internals. */
+function formatError(app: App, formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) {
+    return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { code: original.code, ...original.details } };
+  }
+  const code = formatted.extensions?.code as string | undefined;
+  if (formatted.extensions?.maxCost !== undefined) {
+    // Apollo re-labels every validation error; keep our own code for the cost limit.
+    return { ...formatted, extensions: { code: 'QUERY_TOO_COMPLEX', cost: formatted.extensions.cost, maxCost: formatted.extensions.maxCost } };
+  }
+  if (code && code !== 'INTERNAL_SERVER_ERROR') {
+    const { stacktrace: _drop, ...ext } = formatted.extensions ?? {};
+    return { ...formatted, extensions: ext };
+  }
+  if (original instanceof GraphQLError && !original.originalError && !code) return formatted;
+  app.log.error({ err: original }, 'unexpected GraphQL error');
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    locations: formatted.locations,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new AppError('BAD_USER_INPUT', 'Request body is too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (body === undefined) {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** The JSON error body of the REST shim. */
+export function restError(err: AppError): RestResponse {
+  return { status: err.httpStatus, body: { error: { code: err.code, message: err.message, ...err.details } } };
+}
+
+/**
+ * Starts the one HTTP server: /graphql (Apollo over plain node:http, subscriptions over graphql-ws on
+ * the same path), the REST shim, /healthz, /readyz, /metrics and the offline GraphiQL.
+ */
+export async function startHttpServer(app: App, opts: { port: number; host?: string }): Promise<RunningServer> {
+  const schema = await buildAppSchema(app.pubsub);
+  const metrics = createMetrics();
+  const router = new RestRouter();
+  registerRestRoutes(app, router);
+  let ready = true;
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: app.config.NODE_ENV === 'development',
+    validationRules: [depthLimit(app.config.GRAPHQL_MAX_DEPTH), costLimitRule(app.config.GRAPHQL_MAX_COST)],
+    formatError: (formatted, error) => {
+      const out = formatError(app, formatted, error);
+      metrics.graphqlErrors.inc({ code: String(out.extensions?.code ?? 'UNKNOWN') });
+      return out;
+    },
+  });
+  await apollo.start();
+
+  const cors = app.config.CORS_ORIGINS.split(',').map((s) => s.trim());
+  const corsHeaders = (origin: string | undefined): Record<string, string> => {
+    if (!origin) return {};
+    const allowed = cors.includes('*') || cors.includes(origin);
+    return allowed
+      ? {
+          'access-control-allow-origin': cors.includes('*') ? '*' : origin,
+          'access-control-allow-headers': 'authorization, content-type, idempotency-key, x-request-id, apollo-require-preflight',
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          vary: 'Origin',
+        }
+      : {};
+  };
+
+  const contextFor = async (requestId: string, authorization: string | undefined): Promise<RequestContext> => {
+    const principal = await app.services.auth.authenticate(authorization);
+    return createRequestContext(app, requestId, principal);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<string> => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+    const baseHeaders = { 'x-request-id': requestId, ...corsHeaders(req.headers.origin) };
+
+    if (method === 'OPTIONS') {
+      res.writeHead(204, baseHeaders);
+      res.end();
+      return 'preflight';
+    }
+    if (path === '/healthz') {
+      sendJson(res, 200, { status: 'ok' }, baseHeaders);
+      return path;
+    }
+    if (path === '/readyz') {
+      const dbOk = await app.db.ping();
+      const redisOk = app.redis ? await app.redis.ping().then(() => true, () => false) : true;
+      const ok = ready && dbOk && redisOk;
+      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', database: dbOk, redis: app.redis ? redisOk : 'in-memory' }, baseHeaders);
+      return path;
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+      return path;
+    }
+    const asset = graphiqlAsset(path);
+    if (asset) {
+      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'public, max-age=86400' });
+      res.end(asset.body);
+      return 'graphiql';
+    }
+    if (path === '/graphql') {
+      if (method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(GRAPHIQL_PAGE);
+        return 'graphiql';
+      }
+      const raw = method === 'POST' ? await readBody(req) : Buffer.alloc(0);
+      let body: unknown;
+      if (raw.length) {
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          sendJson(res, 400, { errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }, baseHeaders);
+          return path;
+        }
+      }
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers, search: url.search, body },
+        context: async () => {
+          try {
+            return await contextFor(requestId, req.headers.authorization);
+          } catch (err) {
+            if (err instanceof AppError) {
+              throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.httpStatus } } });
+            }
+            throw err;
+          }
+        },
+      });
+      const outHeaders: Record<string, string> = { ...baseHeaders };
+      for (const [k, v] of result.headers) outHeaders[k] = v;
+      res.writeHead(result.status ?? 200, outHeaders);
+      if (result.body.kind === 'complete') res.end(result.body.string);
+      else {
+        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+      return path;
+    }
+
+    const matched = router.match(method, path);
+    if (matched === null) {
+      sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No route ${method} ${path}` } }, baseHeaders);
+      return 'unmatched';
+    }
+    if (matched === 'methodNotAllowed') {
+      sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed on ${path}` } }, baseHeaders);
+      return 'unmatched';
+    }
+    const { route, params } = matched;
+    const rawBody = method === 'GET' ? Buffer.alloc(0) : await readBody(req);
+    let body: unknown;
+    if (!route.raw && rawBody.length) {
+      try {
+        body = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        sendJson(res, 400, { error: { code: 'BAD_USER_INPUT', message: 'Body is not valid JSON' } }, baseHeaders);
+        return route.pattern.source;
+      }
+    }
+    let ctx: RequestContext;
+    try {
+      ctx = await contextFor(requestId, req.headers.authorization);
+    } catch (err) {
+      if (err instanceof AppError) {
+        const e = restError(err);
+        sendJson(res, e.status, e.body, baseHeaders);
+        return route.pattern.source;
+      }
+      throw err;
+    }
+    const out = await route.handler({ method, path, params, query: url.searchParams, headers: req.headers, body, rawBody, ctx });
+    sendJson(res, out.status, out.body, { ...baseHeaders, ...(out.headers ?? {}) });
+    return route.pattern.source;
+  };
+
+  const server = createServer((req, res) => {
+    const end = metrics.httpDuration.startTimer({ method: req.method ?? 'GET' });
+    handle(req, res)
+      .then((route) => end({ route, status: res.statusCode }))
+      .catch((err: unknown) => {
+        if (err instanceof AppError) {
+          if (!res.headersSent) sendJson(res, err.httpStatus, restError(err).body);
+        } else {
+          app.log.error({ err, url: req.url }, 'unhandled request error');
+          if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+          else res.end();
+        }
+        end({ route: 'error', status: res.statusCode });
+      });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>>(
+    {
+      schema,
+      context: async (wsCtx) => {
+        const auth = (wsCtx.connectionParams?.authorization ?? wsCtx.connectionParams?.Authorization) as string | undefined;
+        return contextFor(randomUUID(), auth);
+      },
+      onConnect: async (wsCtx) => {
+        const auth = (wsCtx.connectionParams?.authorization ?? wsCtx.connectionParams?.Authorization) as string | undefined;
+        try {
+          await app.services.auth.authenticate(auth);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    },
+    wsServer,
+  );
+
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '0.0.0.0', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    schema,
+    close: async () => {
+      ready = false;
+      await wsCleanup.dispose();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import type { OrderStatus, PassengerType } from '@deeptravel/shared';
+import { BaseEntity } from '../../common/db/base.entity.js';
+import { Traveller } from '../identity/traveller.entity.js';
+import { Product, Trip } from '../catalog/catalog.entities.js';
+
+/** An order. Its `snapshot` freezes prices, entitlements and refund rule at creation. */
+@Entity({ tableName: 'orders' })
+@Unique({ properties: ['traveller', 'idempotencyKey'] })
+@Index({ properties: ['status', 'lockExpireAt'] })
+export class Order extends BaseEntity {
+  /** Our merchant order number, sent to the gateway as out_trade_no. */
+  @Property({ unique: true }) orderNo!: string;
+  @ManyToOne(() => Traveller) traveller!: Traveller;
+  @Property() status!: OrderStatus;
+  @Property({ default: 'CNY' }) currency: string = 'CNY';
+  /** Sum of line subtotals, integer fen. */
+  @Property() totalAmount!: number;
+  @Property({ default: 0 }) discountAmount: number = 0;
+  @Property({ type: 'timestamptz' }) lockExpireAt!: Date;
+  @Property({ nullable: true }) idempotencyKey?: string | null;
+  @Property({ type: 'integer', nullable: true }) promotionId?: number | null;
+  @Property({ type: 'jsonb' }) snapshot!: unknown;
+  @Property({ type: 'timestamptz', nullable: true }) paidAt?: Date | null;
+  @Property({ type: 'timestamptz', nullable: true }) cancelledAt?: Date | null;
+  @Property({ nullable: true }) cancelReason?: string | null;
+}
+
+/** One line of an order: a product (and trip or travel date) for some passengers. */
+@Entity({ tableName: 'order_item' })
+export class OrderItem extends BaseEntity {
+  @ManyToOne(() => Order) order!: Order;
+  @ManyToOne(() => Product) product!: Product;
+  @ManyToOne(() => Trip, { nullable: true }) trip?: Trip | null;
+  @Property({ type: 'date' }) travelDate!: string;
+  @Property() productName!: string;
+  /** Number of passengers (units) on this line. */
+  @Property() qty!: number;
+  @Property() unitPrice!: number;
+  @Property({ default: 0 }) discount: number = 0;
+  @Property() subtotal!: number;
+  @Property({ type: 'jsonb' }) priceLines!: unknown;
+}
+
+/** A passenger of an order (name and type only: no identity documents are collected). */
+@Entity({ tableName: 'order_passenger' })
+export class OrderPassenger extends BaseEntity {
+  @ManyToOne(() => Order) order!: Order;
+  @Property() name!: string;
+  @Property() passengerType!: PassengerType;
+  @Property({ nullable: true }) phone?: string | null;
+}
+
+/** A promotion: percent or amount off, in a time window, for some products, with a usage cap. */
+@Entity({ tableName: 'promotion' })
+export class Promotion extends BaseEntity {
+  @Property({ unique: true }) code!: string;
+  @Property() name!: string;
+  /** PERCENT (value = percent off) or AMOUNT (value = fen off the order). */
+  @Property() kind!: string;
+  @Property() value!: number;
+  @Property({ type: 'timestamptz' }) startsAt!: Date;
+  @Property({ type: 'timestamptz' }) endsAt!: Date;
+  /** Product ids in scope; empty = every product. */
+  @Property({ type: 'jsonb' }) productIds: number[] = [];
+  @Property({ type: 'integer', nullable: true }) usageCap?: number | null;
+  @Property({ default: 0 }) usedCount: number = 0;
+  @Property({ default: 0 }) minAmount: number = 0;
+  @Property({ default: true }) enabled: boolean = true;
+}

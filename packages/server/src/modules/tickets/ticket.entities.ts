@@ -1,0 +1,33 @@
+import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import type { TicketStatus } from '@deeptravel/shared';
+import { BaseEntity } from '../../common/db/base.entity.js';
+import { Merchant, Product } from '../catalog/catalog.entities.js';
+import { Order, OrderItem, OrderPassenger } from '../orders/order.entities.js';
+
+/** A ticket: one per passenger per product unit, plus one per shared entitlement. */
+@Entity({ tableName: 'ticket' })
+@Index({ properties: ['order'] })
+export class Ticket extends BaseEntity {
+  @Property({ unique: true }) code!: string;
+  @ManyToOne(() => Order) order!: Order;
+  @ManyToOne(() => OrderItem) orderItem!: OrderItem;
+  @ManyToOne(() => OrderPassenger, { nullable: true }) passenger?: OrderPassenger | null;
+  @ManyToOne(() => Product) product!: Product;
+  @Property() productName!: string;
+  @Property() status!: TicketStatus;
+  @Property({ default: false }) shared: boolean = false;
+  @Property({ type: 'timestamptz' }) validFrom!: Date;
+  @Property({ type: 'timestamptz' }) validUntil!: Date;
+  /** Secret of the rotating QR part (base64url); never sent to travellers' clients. */
+  @Property({ hidden: true }) qrSecret!: string;
+}
+
+/** An entitlement line of a ticket, with the uses left and the merchant that may redeem it. */
+@Entity({ tableName: 'ticket_line' })
+export class TicketLine extends BaseEntity {
+  @ManyToOne(() => Ticket) ticket!: Ticket;
+  @Property() name!: string;
+  @ManyToOne(() => Merchant) merchant!: Merchant;
+  @Property() usesTotal!: number;
+  @Property() usesLeft!: number;
+}
