@@ -16,11 +16,19 @@ import { SessionTokens } from '../modules/identity/session-token.js';
 import { CatalogService } from '../modules/catalog/catalog.service.js';
 import { CatalogAdminService } from '../modules/catalog/catalog-admin.service.js';
 import { seedDemoIfEmpty } from '../modules/catalog/demo-seed.js';
+import { InventoryService } from '../modules/inventory/inventory.service.js';
+import { MemorySeatAdmission, RedisSeatAdmission, type SeatAdmission } from '../modules/inventory/seat-admission.js';
+import { OrderService } from '../modules/orders/order.service.js';
+import { registerOrderJobs } from '../modules/orders/order-expiry.task.js';
+import { SettingsService } from '../modules/settings/settings.service.js';
 
 /** The services of the application, one instance each. */
 export interface Services {
   catalog: CatalogService;
   catalogAdmin: CatalogAdminService;
+  settings: SettingsService;
+  inventory: InventoryService;
+  orders: OrderService;
   auth: AuthService;
 }
 
@@ -66,25 +74,33 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   let cache: Cache;
   let locks: LockManager;
   let pubsub: AppPubSub;
+  let admission: SeatAdmission;
   if (config.REDIS_URL) {
     redis = connectRedis(config.REDIS_URL, 'deeptravel');
     redisSub = connectRedis(config.REDIS_URL, 'deeptravel-sub');
     cache = new RedisCache(redis, config.REDIS_PREFIX);
     locks = new RedisLockManager(redis, config.REDIS_PREFIX);
     pubsub = createRedisPubSub(redis, redisSub);
+    admission = new RedisSeatAdmission(redis, config.REDIS_PREFIX);
   } else {
     log.info('REDIS_URL unset: in-memory cache, locks and pub/sub (one instance only)');
     cache = new MemoryCache();
     locks = new MemoryLockManager();
     pubsub = createMemoryPubSub();
+    admission = new MemorySeatAdmission();
   }
 
   const outbox = new Outbox(source.db, clock, log);
   const scheduler = new Scheduler(locks, log);
   const tokens = new SessionTokens(config.SESSION_SECRET ?? DEV_SESSION_SECRET);
+  const settings = new SettingsService();
+  const inventory = new InventoryService(admission);
   const services: Services = {
     catalog: new CatalogService(),
     catalogAdmin: new CatalogAdminService(),
+    settings,
+    inventory,
+    orders: new OrderService(inventory, settings),
     auth: new AuthService(source.db, tokens, clock, config.devMode),
   };
 
@@ -101,5 +117,6 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       await source.close();
     },
   };
+  registerOrderJobs(app);
   return app;
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Sql } from '../common/db/sql.js';
+import { orderRepository, type OrderLineRecord, type PassengerRecord } from '../modules/orders/order.repository.js';
 
 /** A station with its city id, as nested GraphQL fields resolve it. */
 export interface StationRecord { id: number; code: string; nameZh: string; nameEn: string; cityId: number }
@@ -13,6 +14,15 @@ export interface Loaders {
   station: DataLoader<number, StationRecord | null>;
   route: DataLoader<number, RouteRecord | null>;
   merchant: DataLoader<number, MerchantRecord | null>;
+  orderLines: DataLoader<number, OrderLineRecord[]>;
+  orderPassengers: DataLoader<number, PassengerRecord[]>;
+}
+
+function manyByOrder<T extends { orderId: number }>(load: (ids: number[]) => Promise<T[]>): DataLoader<number, T[]> {
+  return new DataLoader<number, T[]>(async (ids) => {
+    const rows = await load(ids as number[]);
+    return ids.map((id) => rows.filter((r) => r.orderId === id));
+  });
 }
 
 function byId<T extends { id: number }>(sql: Sql, select: string): DataLoader<number, T | null> {
@@ -32,5 +42,7 @@ export function createLoaders(sql: Sql): Loaders {
       'SELECT id, code, mode, origin_id AS "originId", destination_id AS "destinationId", operator_id AS "operatorId", duration_minutes AS "durationMinutes" FROM route',
     ),
     merchant: byId<MerchantRecord>(sql, 'SELECT id, code, name, kind FROM merchant'),
+    orderLines: manyByOrder((ids) => orderRepository.linesOf(sql, ids)),
+    orderPassengers: manyByOrder((ids) => orderRepository.passengersOf(sql, ids)),
   };
 }

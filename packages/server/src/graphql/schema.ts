@@ -5,12 +5,13 @@ import type { GraphQLSchema } from 'graphql';
 import type { AppPubSub } from '../common/infra/pubsub.js';
 import { CATALOG_RESOLVERS } from '../modules/catalog/api/catalog.resolver.js';
 import { HealthResolver } from './health.resolver.js';
+import { OrderResolver } from '../modules/orders/api/order.resolver.js';
 
 /** The committed SDL, at the repository root. */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../../../schema.graphql', import.meta.url));
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [HealthResolver, ...CATALOG_RESOLVERS] as const;
+export const RESOLVERS = [HealthResolver, ...CATALOG_RESOLVERS, OrderResolver] as const;
 
 /** Builds the executable schema; `emit` also writes schema.graphql (sorted, so diffs stay stable). */
 export function buildAppSchema(pubSub: AppPubSub | undefined, emit = false): Promise<GraphQLSchema> {

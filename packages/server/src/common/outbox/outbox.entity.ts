@@ -6,6 +6,7 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legac
  */
 @Entity({ tableName: 'outbox_event' })
 @Index({ properties: ['status', 'availableAt'] })
+@Index({ name: 'outbox_event_pending_index', expression: `create index "outbox_event_pending_index" on "outbox_event" ("available_at") where "status" = 'PENDING'` })
 export class OutboxEvent {
   @PrimaryKey({ type: 'bigint', autoincrement: true }) id!: string;
   @Property() topic!: string;

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import type { EntitlementScope, PassengerType, ProductKind, TransportMode } from '@deeptravel/shared';
 import { BaseEntity } from '../../common/db/base.entity.js';
 
@@ -102,6 +102,7 @@ export class Product extends BaseEntity {
 /** A fare tier: unit price of a passenger type for a party size range (阶梯定价). */
 @Entity({ tableName: 'fare_tier' })
 @Index({ properties: ['product', 'passengerType'] })
+@Index({ name: 'fare_tier_product_id_index', properties: ['product'] })
 export class FareTier extends BaseEntity {
   @ManyToOne(() => Product) product!: Product;
   @Enum({ items: ['ADULT', 'CHILD', 'SENIOR'] }) passengerType!: PassengerType;
@@ -114,6 +115,10 @@ export class FareTier extends BaseEntity {
 /** One departure (班次) of a route with its seat counters; `locked` seats are held by PENDING orders. */
 @Entity({ tableName: 'trip' })
 @Index({ properties: ['route', 'departureAt'] })
+@Index({ name: 'trip_departure_at_index', properties: ['departureAt'] })
+@Index({ name: 'trip_product_id_index', properties: ['product'] })
+// Inventory can never be oversold or go negative, whatever the code does.
+@Check({ name: 'trip_inventory_check', expression: 'sold >= 0 AND locked >= 0 AND sold + locked <= capacity' })
 export class Trip extends BaseEntity {
   @ManyToOne(() => Route) route!: Route;
   @ManyToOne(() => Product) product!: Product;
@@ -127,6 +132,7 @@ export class Trip extends BaseEntity {
 
 /** Sales of a package on one travel date, against its daily quota. */
 @Entity({ tableName: 'daily_inventory' })
+@Check({ name: 'daily_inventory_check', expression: 'sold >= 0 AND locked >= 0 AND sold + locked <= quota' })
 @Unique({ properties: ['product', 'travelDate'] })
 export class DailyInventory extends BaseEntity {
   @ManyToOne(() => Product) product!: Product;

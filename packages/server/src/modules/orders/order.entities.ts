@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import type { OrderStatus, PassengerType } from '@deeptravel/shared';
 import { BaseEntity } from '../../common/db/base.entity.js';
 import { Traveller } from '../identity/traveller.entity.js';
@@ -8,6 +8,8 @@ import { Product, Trip } from '../catalog/catalog.entities.js';
 @Entity({ tableName: 'orders' })
 @Unique({ properties: ['traveller', 'idempotencyKey'] })
 @Index({ properties: ['status', 'lockExpireAt'] })
+@Index({ name: 'orders_traveller_created_index', expression: 'create index "orders_traveller_created_index" on "orders" ("traveller_id", "created_at" desc)' })
+@Check({ name: 'orders_amount_check', expression: 'total_amount >= 0' })
 export class Order extends BaseEntity {
   /** Our merchant order number, sent to the gateway as out_trade_no. */
   @Property({ unique: true }) orderNo!: string;
@@ -26,14 +28,17 @@ export class Order extends BaseEntity {
   @Property({ nullable: true }) cancelReason?: string | null;
 }
 
-/** One line of an order: a product (and trip or travel date) for some passengers. */
+/** One line of an order: a product (and trip or travel date) for the passengers of one type. */
 @Entity({ tableName: 'order_item' })
+@Index({ name: 'order_item_order_id_index', properties: ['order'] })
 export class OrderItem extends BaseEntity {
   @ManyToOne(() => Order) order!: Order;
   @ManyToOne(() => Product) product!: Product;
   @ManyToOne(() => Trip, { nullable: true }) trip?: Trip | null;
   @Property({ type: 'date' }) travelDate!: string;
   @Property() productName!: string;
+  /** Lines are per product and passenger type, so the unit price is exact. */
+  @Property({ default: 'ADULT' }) passengerType!: PassengerType;
   /** Number of passengers (units) on this line. */
   @Property() qty!: number;
   @Property() unitPrice!: number;
@@ -44,6 +49,7 @@ export class OrderItem extends BaseEntity {
 
 /** A passenger of an order (name and type only: no identity documents are collected). */
 @Entity({ tableName: 'order_passenger' })
+@Index({ name: 'order_passenger_order_id_index', properties: ['order'] })
 export class OrderPassenger extends BaseEntity {
   @ManyToOne(() => Order) order!: Order;
   @Property() name!: string;
@@ -53,6 +59,7 @@ export class OrderPassenger extends BaseEntity {
 
 /** A promotion: percent or amount off, in a time window, for some products, with a usage cap. */
 @Entity({ tableName: 'promotion' })
+@Check({ name: 'promotion_usage_check', expression: 'usage_cap IS NULL OR used_count <= usage_cap' })
 export class Promotion extends BaseEntity {
   @Property({ unique: true }) code!: string;
   @Property() name!: string;

@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import type { TicketStatus } from '@deeptravel/shared';
 import { BaseEntity } from '../../common/db/base.entity.js';
 import { Merchant, Product } from '../catalog/catalog.entities.js';
@@ -24,6 +24,8 @@ export class Ticket extends BaseEntity {
 
 /** An entitlement line of a ticket, with the uses left and the merchant that may redeem it. */
 @Entity({ tableName: 'ticket_line' })
+@Index({ name: 'ticket_line_ticket_id_index', properties: ['ticket'] })
+@Check({ name: 'ticket_line_uses_check', expression: 'uses_left >= 0 AND uses_left <= uses_total' })
 export class TicketLine extends BaseEntity {
   @ManyToOne(() => Ticket) ticket!: Ticket;
   @Property() name!: string;
