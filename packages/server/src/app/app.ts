@@ -21,6 +21,15 @@ import { MemorySeatAdmission, RedisSeatAdmission, type SeatAdmission } from '../
 import { OrderService } from '../modules/orders/order.service.js';
 import { registerOrderJobs } from '../modules/orders/order-expiry.task.js';
 import { SettingsService } from '../modules/settings/settings.service.js';
+import { FaultInjector } from '../common/faults.js';
+import type { PaymentGateway } from '../modules/payments/gateway.js';
+import { MockPaymentGateway } from '../modules/payments/mock/mock-gateway.js';
+import { PaymentService } from '../modules/payments/payment.service.js';
+import { registerPaymentJobs } from '../modules/payments/payment-reconcile.task.js';
+import { loadWechatVerifierKeys, WechatPayGateway } from '../modules/payments/wechat/wechat-gateway.js';
+import type { WechatPayVerifierKeys } from '../modules/payments/wechat/wechat-crypto.js';
+import { QrSigner } from '../modules/tickets/qr-signer.js';
+import { TicketService } from '../modules/tickets/ticket.service.js';
 
 /** The services of the application, one instance each. */
 export interface Services {
@@ -29,6 +38,9 @@ export interface Services {
   settings: SettingsService;
   inventory: InventoryService;
   orders: OrderService;
+  tickets: TicketService;
+  paymentGateway: PaymentGateway;
+  payments: PaymentService;
   auth: AuthService;
 }
 
@@ -47,6 +59,10 @@ export interface App {
   services: Services;
   /** Redis connections when REDIS_URL is set (for /readyz). */
   redis: Redis | null;
+  /** WeChat Pay's keys when the gateway is wechat (notify verification). */
+  wechatKeys: WechatPayVerifierKeys | null;
+  qr: QrSigner;
+  faults: FaultInjector;
   close(): Promise<void>;
 }
 
@@ -93,14 +109,22 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const outbox = new Outbox(source.db, clock, log);
   const scheduler = new Scheduler(locks, log);
   const tokens = new SessionTokens(config.SESSION_SECRET ?? DEV_SESSION_SECRET);
+  const qr = new QrSigner(config);
+  const wechatKeys = config.PAYMENT_GATEWAY === 'wechat' ? loadWechatVerifierKeys(config) : null;
+  const paymentGateway: PaymentGateway = wechatKeys ? new WechatPayGateway(config, wechatKeys) : new MockPaymentGateway();
   const settings = new SettingsService();
   const inventory = new InventoryService(admission);
+  const orders = new OrderService(inventory, settings);
+  const tickets = new TicketService(qr);
   const services: Services = {
     catalog: new CatalogService(),
     catalogAdmin: new CatalogAdminService(),
     settings,
     inventory,
-    orders: new OrderService(inventory, settings),
+    orders,
+    tickets,
+    paymentGateway,
+    payments: new PaymentService(paymentGateway, orders, inventory, tickets),
     auth: new AuthService(source.db, tokens, clock, config.devMode),
   };
 
@@ -108,7 +132,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   if (seed) await seedDemoIfEmpty(source.db, clock, { devTravellers: config.devMode, log });
 
   const app: App = {
-    config, log, clock, orm: source.orm, db: source.db, cache, locks, pubsub, outbox, scheduler, services, redis,
+    config, log, clock, orm: source.orm, db: source.db, cache, locks, pubsub, outbox, scheduler, services, redis, wechatKeys, qr,
+    faults: new FaultInjector(config.NODE_ENV === 'test'),
     close: async () => {
       await scheduler.stop();
       await outbox.stop();
@@ -118,5 +143,6 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     },
   };
   registerOrderJobs(app);
+  registerPaymentJobs(app);
   return app;
 }

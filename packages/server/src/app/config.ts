@@ -23,6 +23,17 @@ const schema = z.object({
   /** Run the cron jobs in this process. */
   SCHEDULER_ENABLED: bool.default(true),
   PAYMENT_GATEWAY: z.enum(['mock', 'wechat']).default('mock'),
+  WECHATPAY_APPID: z.string().optional(),
+  WECHATPAY_MCHID: z.string().optional(),
+  WECHATPAY_MERCHANT_SERIAL_NO: z.string().optional(),
+  WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: z.string().optional(),
+  WECHATPAY_APIV3_KEY: z.string().length(32, 'must be exactly 32 characters').optional(),
+  WECHATPAY_PUBLIC_KEY_ID: z.string().startsWith('PUB_KEY_ID_', 'must start with PUB_KEY_ID_').optional(),
+  WECHATPAY_PUBLIC_KEY_FILE: z.string().optional(),
+  WECHATPAY_PLATFORM_CERT_DIR: z.string().optional(),
+  WECHATPAY_API_BASE_URL: z.string().url().default('https://api.mch.weixin.qq.com'),
+  WECHATPAY_NOTIFY_BASE_URL: z.string().url().optional(),
+  WECHATPAY_REGION: z.enum(['CN', 'HK']).default('CN'),
   /** Ed25519 private key (PKCS#8 PEM) that signs QR codes; generated and kept in DATA_DIR when unset outside production. */
   QR_SIGNING_KEY_FILE: z.string().optional(),
   QR_SIGNING_KEY_ID: z.string().default('k1'),
@@ -47,6 +58,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
   const cfg = parsed.data;
+  if (cfg.PAYMENT_GATEWAY === 'wechat') {
+    for (const key of ['WECHATPAY_APPID', 'WECHATPAY_MCHID', 'WECHATPAY_MERCHANT_SERIAL_NO', 'WECHATPAY_MERCHANT_PRIVATE_KEY_FILE', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_NOTIFY_BASE_URL'] as const) {
+      if (!cfg[key]) throw new ConfigError(`Invalid configuration: ${key}: required when PAYMENT_GATEWAY=wechat`);
+    }
+    if (!(cfg.WECHATPAY_PUBLIC_KEY_ID && cfg.WECHATPAY_PUBLIC_KEY_FILE) && !cfg.WECHATPAY_PLATFORM_CERT_DIR) {
+      throw new ConfigError(
+        'Invalid configuration: WECHATPAY_PUBLIC_KEY_ID: set it with WECHATPAY_PUBLIC_KEY_FILE, or WECHATPAY_PLATFORM_CERT_DIR, when PAYMENT_GATEWAY=wechat',
+      );
+    }
+  }
   if (cfg.NODE_ENV === 'production' && !cfg.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration: SESSION_SECRET: required in production');
   }

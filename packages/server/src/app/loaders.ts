@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Sql } from '../common/db/sql.js';
 import { orderRepository, type OrderLineRecord, type PassengerRecord } from '../modules/orders/order.repository.js';
+import { ticketRepository, type TicketLineRecord } from '../modules/tickets/ticket.repository.js';
 
 /** A station with its city id, as nested GraphQL fields resolve it. */
 export interface StationRecord { id: number; code: string; nameZh: string; nameEn: string; cityId: number }
@@ -16,6 +17,7 @@ export interface Loaders {
   merchant: DataLoader<number, MerchantRecord | null>;
   orderLines: DataLoader<number, OrderLineRecord[]>;
   orderPassengers: DataLoader<number, PassengerRecord[]>;
+  ticketLines: DataLoader<number, TicketLineRecord[]>;
 }
 
 function manyByOrder<T extends { orderId: number }>(load: (ids: number[]) => Promise<T[]>): DataLoader<number, T[]> {
@@ -44,5 +46,9 @@ export function createLoaders(sql: Sql): Loaders {
     merchant: byId<MerchantRecord>(sql, 'SELECT id, code, name, kind FROM merchant'),
     orderLines: manyByOrder((ids) => orderRepository.linesOf(sql, ids)),
     orderPassengers: manyByOrder((ids) => orderRepository.passengersOf(sql, ids)),
+    ticketLines: new DataLoader<number, TicketLineRecord[]>(async (ids) => {
+      const rows = await ticketRepository.linesOf(sql, ids as number[]);
+      return ids.map((id) => rows.filter((r) => r.ticketId === id));
+    }),
   };
 }

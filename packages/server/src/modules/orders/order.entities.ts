@@ -26,6 +26,11 @@ export class Order extends BaseEntity {
   @Property({ type: 'timestamptz', nullable: true }) paidAt?: Date | null;
   @Property({ type: 'timestamptz', nullable: true }) cancelledAt?: Date | null;
   @Property({ nullable: true }) cancelReason?: string | null;
+  /** Gateway prepay id once `payOrder` was called (the reconciliation job queries such orders). */
+  @Property({ nullable: true }) prepayId?: string | null;
+  @Property({ type: 'timestamptz', nullable: true }) prepaidAt?: Date | null;
+  /** When the gateway order was closed after the lock expired. */
+  @Property({ type: 'timestamptz', nullable: true }) gatewayClosedAt?: Date | null;
 }
 
 /** One line of an order: a product (and trip or travel date) for the passengers of one type. */

@@ -82,6 +82,11 @@ export const orderRepository = {
     return rows[0] ?? null;
   },
 
+  async byOrderNo(sql: Sql, orderNo: string, forUpdate = false): Promise<OrderRecord | null> {
+    const rows = await sql.query<OrderRecord>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE order_no = $1${forUpdate ? ' FOR UPDATE' : ''}`, [orderNo]);
+    return rows[0] ?? null;
+  },
+
   async byIdempotencyKey(sql: Sql, travellerId: number, key: string): Promise<OrderRecord | null> {
     const rows = await sql.query<OrderRecord>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE traveller_id = $1 AND idempotency_key = $2`, [travellerId, key]);
     return rows[0] ?? null;

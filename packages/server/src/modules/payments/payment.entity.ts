@@ -20,4 +20,24 @@ export class Payment extends BaseEntity {
   @Property({ nullable: true }) flag?: string | null;
   /** The response given to the first notify, replayed for repeats. */
   @Property({ type: 'jsonb', nullable: true }) response?: unknown;
+  /** Where it came from: NOTIFY (gateway callback), QUERY (reconciliation), MOCK. */
+  @Property({ default: 'NOTIFY' }) source: string = 'NOTIFY';
+  /** For payments we must give back (double or late payment): the refund request state. */
+  @Property({ nullable: true }) refundStatus?: string | null;
+}
+
+/**
+ * A payment notification that did not fit (unknown order, another amount, a transaction id reused
+ * for another order, a second payment): recorded and flagged for admins, never applied.
+ */
+@Entity({ tableName: 'payment_anomaly' })
+export class PaymentAnomaly extends BaseEntity {
+  @Property() kind!: string;
+  @Property() gateway!: string;
+  @Property({ nullable: true }) gatewayTxnId?: string | null;
+  @Property({ type: 'integer', nullable: true }) orderId?: number | null;
+  @Property({ nullable: true }) orderNo?: string | null;
+  @Property({ type: 'integer', nullable: true }) amount?: number | null;
+  @Property({ type: 'jsonb' }) detail: unknown = {};
+  @Property({ default: false }) resolved: boolean = false;
 }

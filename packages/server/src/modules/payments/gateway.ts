@@ -1,0 +1,40 @@
+/** The parameters `wx.requestPayment` takes, exactly. */
+export interface RequestPaymentParams {
+  appId: string;
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: 'RSA';
+  paySign: string;
+}
+
+/** What the gateway needs to open a payment for an order. */
+export interface PaymentRequest {
+  orderNo: string;
+  amount: number;
+  currency: string;
+  description: string;
+  /** The payment must complete before this (the seat lock); WeChat refuses it after. */
+  expiresAt: Date;
+  payerOpenid: string | null;
+}
+
+/** The gateway's view of a payment, from a query. */
+export interface PaymentStatus {
+  state: 'SUCCESS' | 'NOTPAY' | 'CLOSED' | 'PAYERROR' | 'REFUND' | 'USERPAYING' | 'REVOKED' | 'NOT_FOUND';
+  transactionId: string | null;
+  amount: number | null;
+}
+
+/**
+ * A payment gateway (WeChat Pay, or the mock one for dev and test), chosen by PAYMENT_GATEWAY in one
+ * place. Notifies arrive through the REST shim and are verified by the gateway-specific route.
+ */
+export interface PaymentGateway {
+  readonly name: 'mock' | 'wechat';
+  /** Opens (or reopens) the gateway order and returns what the mini-program passes to wx.requestPayment. */
+  createPayment(req: PaymentRequest): Promise<{ prepayId: string; params: RequestPaymentParams }>;
+  queryPayment(orderNo: string): Promise<PaymentStatus>;
+  /** Closes an unpaid gateway order; 'ALREADY_PAID' means a payment went through (a late payment). */
+  closePayment(orderNo: string): Promise<'CLOSED' | 'ALREADY_PAID' | 'NOT_FOUND'>;
+}

@@ -1,0 +1,236 @@
+import type { OrderStatus } from '@deeptravel/shared';
+import type { RequestContext } from '../../app/context.js';
+import type { TxSql } from '../../common/db/sql.js';
+import { AppError } from '../../common/errors.js';
+import { recordTransition } from '../../common/outbox/state-history.js';
+import { requireTraveller } from '../identity/auth.service.js';
+import type { InventoryService } from '../inventory/inventory.service.js';
+import { orderRepository, type OrderRecord } from '../orders/order.repository.js';
+import type { OrderService } from '../orders/order.service.js';
+import type { IssuedTicket, TicketService } from '../tickets/ticket.service.js';
+import type { PaymentGateway, RequestPaymentParams } from './gateway.js';
+
+/** A payment the gateway reports as made (by notify, by query, or through the mock route). */
+export interface PaymentNotice {
+  gateway: 'mock' | 'wechat';
+  orderId?: number;
+  orderNo?: string;
+  txnId: string;
+  amount: number;
+  currency?: string;
+  source: 'NOTIFY' | 'QUERY' | 'MOCK';
+  /** Test mode only: a fault point to trip mid-way (the runbook's rollback case). */
+  injectFault?: string | null;
+}
+
+/** What processing a payment led to. The REST shim maps it to status codes. */
+export type PaymentOutcome =
+  | { kind: 'PROCESSED'; replay: boolean; body: ProcessedBody }
+  | { kind: 'REFUNDING'; body: Record<string, unknown> }
+  | { kind: 'ORDER_NOT_FOUND' }
+  | { kind: 'CONFLICT'; code: 'PAYMENT_CONFLICT' | 'AMOUNT_MISMATCH' | 'DOUBLE_PAYMENT'; message: string; orderId: number | null };
+
+export interface ProcessedBody {
+  status: 'processed';
+  order_id: number;
+  order_status: OrderStatus;
+  out_trade_no: string;
+  gateway_txn_id: string;
+  amount: number;
+  tickets_issued: IssuedTicket[];
+}
+
+/** Outbox topics of payments. */
+export const PAYMENT_EVENTS = { succeeded: 'payment.succeeded', refundRequired: 'payment.refund_required' } as const;
+
+/**
+ * Payments (US-010 C, US-004): opening a WeChat payment for an order, and turning a confirmed payment
+ * into a PAID order with its tickets in one idempotent transaction, whichever route it came by.
+ */
+export class PaymentService {
+  constructor(
+    private readonly gateway: PaymentGateway,
+    private readonly orders: OrderService,
+    private readonly inventory: InventoryService,
+    private readonly tickets: TicketService,
+  ) {}
+
+  get gatewayName(): 'mock' | 'wechat' {
+    return this.gateway.name;
+  }
+
+  /** The parameters of `wx.requestPayment` for a PENDING order whose lock still holds. */
+  async payOrder(ctx: RequestContext, orderId: number): Promise<RequestPaymentParams> {
+    const travellerId = requireTraveller(ctx.principal);
+    const order = await this.orders.getOrder(ctx, orderId);
+    const now = ctx.app.clock.now();
+    if (order.status !== 'PENDING') throw new AppError('ORDER_NOT_PENDING', `This order is ${order.status}`, { status: order.status });
+    if (new Date(order.lockExpireAt) <= now) throw new AppError('LOCK_EXPIRED', 'The seat hold has expired; please order again');
+    const [traveller] = await ctx.app.db.query<{ openid: string | null }>('SELECT openid FROM traveller WHERE id = $1', [travellerId]);
+    const { prepayId, params } = await this.gateway.createPayment({
+      orderNo: order.orderNo, amount: order.totalAmount, currency: order.currency,
+      description: `DeepTravel ${order.snapshot.items.map((i) => i.productName).join('、')}`.slice(0, 120),
+      expiresAt: new Date(order.lockExpireAt), payerOpenid: traveller?.openid ?? null,
+    });
+    await ctx.app.db.query('UPDATE orders SET prepay_id = $2, prepaid_at = COALESCE(prepaid_at, $3), updated_at = $3 WHERE id = $1', [order.id, prepayId, now]);
+    return params;
+  }
+
+  /**
+   * Applies a confirmed payment. One transaction: the order row is locked first (so concurrent
+   * repeats queue and then replay), the payment row is unique per gateway transaction id, and the
+   * order, inventory, tickets, history and outbox change together or not at all.
+   */
+  async processSuccess(ctx: RequestContext, n: PaymentNotice): Promise<PaymentOutcome> {
+    try {
+      return await ctx.app.db.tx((sql) => this.applySuccess(ctx, sql, n), { lockTimeoutMs: 5000 });
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') {
+        // Two different orders raced with one transaction id: the unique index let one through.
+        await this.flag(ctx, 'TXN_REUSED', n, n.orderId ?? null, { note: 'concurrent reuse' });
+        return { kind: 'CONFLICT', code: 'PAYMENT_CONFLICT', message: 'This transaction id is already used for another payment', orderId: n.orderId ?? null };
+      }
+      throw err;
+    }
+  }
+
+  /** A failed payment attempt: the order stays PENDING so the traveller can pay again until the lock expires. */
+  async processFailure(ctx: RequestContext, n: { gateway: 'mock' | 'wechat'; orderId: number; txnId: string; amount: number | null; reason: string }) {
+    const order = await orderRepository.byId(ctx.app.db, n.orderId);
+    if (!order) return null;
+    await ctx.app.db.query(
+      `INSERT INTO payment (order_id, claimed_order_id, gateway, gateway_txn_id, amount, currency, status, source, response, created_at, updated_at)
+       VALUES ($1, $1, $2, $3, $4, $5, 'FAILED', 'NOTIFY', $6, now(), now()) ON CONFLICT (gateway_txn_id) DO NOTHING`,
+      [order.id, n.gateway, n.txnId, n.amount ?? 0, order.currency, JSON.stringify({ reason: n.reason })],
+    );
+    return order;
+  }
+
+  private async applySuccess(ctx: RequestContext, sql: TxSql, n: PaymentNotice): Promise<PaymentOutcome> {
+    const now = ctx.app.clock.now();
+    const order = n.orderId !== undefined ? await orderRepository.byId(sql, n.orderId, true) : await orderRepository.byOrderNo(sql, n.orderNo ?? '', true);
+    if (!order) {
+      await this.flagIn(sql, 'UNKNOWN_ORDER', n, null, {});
+      return { kind: 'ORDER_NOT_FOUND' };
+    }
+    const [existing] = await sql.query<{ id: number; orderId: number | null; amount: number; status: string; response: any }>(
+      `SELECT id, order_id AS "orderId", amount, status, response FROM payment WHERE gateway_txn_id = $1 FOR UPDATE`,
+      [n.txnId],
+    );
+    if (existing) {
+      const same = existing.orderId === order.id && existing.amount === n.amount;
+      if (same && existing.response?.status === 'processed') return { kind: 'PROCESSED', replay: true, body: existing.response as ProcessedBody };
+      if (same && existing.status === 'LATE_REFUNDING') return { kind: 'REFUNDING', body: existing.response };
+      if (same && existing.status === 'DOUBLE_PAYMENT') {
+        return { kind: 'CONFLICT', code: 'DOUBLE_PAYMENT', message: 'This order was already paid by another transaction; this one is refunded', orderId: order.id };
+      }
+      if (!same || existing.status !== 'FAILED') {
+        await this.flagIn(sql, 'TXN_REUSED', n, order.id, { existingOrderId: existing.orderId, existingAmount: existing.amount });
+        return { kind: 'CONFLICT', code: 'PAYMENT_CONFLICT', message: 'This transaction id was already used for another order or amount', orderId: order.id };
+      }
+      // A transaction first reported FAILED and now SUCCESS: the later, successful report wins.
+      await sql.query('DELETE FROM payment WHERE id = $1', [existing.id]);
+    }
+    if (n.amount !== order.totalAmount) {
+      await this.flagIn(sql, 'AMOUNT_MISMATCH', n, order.id, { expected: order.totalAmount });
+      return { kind: 'CONFLICT', code: 'AMOUNT_MISMATCH', message: `Amount ${n.amount} is not the order total ${order.totalAmount}`, orderId: order.id };
+    }
+
+    if (order.status === 'PAID' || order.status === 'COMPLETED') {
+      await this.insertPayment(sql, order, n, 'DOUBLE_PAYMENT', 'REQUIRED', null);
+      await this.flagIn(sql, 'DOUBLE_PAYMENT', n, order.id, {});
+      await ctx.app.outbox.add(sql, PAYMENT_EVENTS.refundRequired, { orderId: order.id, txnId: n.txnId, amount: n.amount, reason: 'DOUBLE_PAYMENT' });
+      return { kind: 'CONFLICT', code: 'DOUBLE_PAYMENT', message: 'This order was already paid by another transaction; this one is refunded', orderId: order.id };
+    }
+
+    let from: OrderStatus = order.status;
+    const claims = this.orders.claimsOf(order);
+    if (order.status === 'CANCELLED') {
+      // A late payment: take the seats again if they are still free, else give the money back.
+      await sql.query('SAVEPOINT late_payment');
+      if (!(await this.inventory.sellAgain(sql, claims))) {
+        await sql.query('ROLLBACK TO SAVEPOINT late_payment');
+        const body = { status: 'refunded', order_id: order.id, order_status: order.status, out_trade_no: order.orderNo, error: 'The order was cancelled and its seats are gone; the payment is refunded' };
+        await this.insertPayment(sql, order, n, 'LATE_REFUNDING', 'REQUIRED', body);
+        await this.flagIn(sql, 'LATE_PAYMENT_REFUNDED', n, order.id, {});
+        await ctx.app.outbox.add(sql, PAYMENT_EVENTS.refundRequired, { orderId: order.id, txnId: n.txnId, amount: n.amount, reason: 'LATE_PAYMENT' });
+        return { kind: 'REFUNDING', body };
+      }
+      await sql.query('RELEASE SAVEPOINT late_payment');
+      from = 'CANCELLED';
+    } else {
+      await this.inventory.sell(sql, claims);
+    }
+    if (!(await orderRepository.transition(sql, order.id, from, 'PAID', { now }))) {
+      throw new Error(`order ${order.id} changed state while locked`);
+    }
+    const issued = await this.tickets.issueForOrder(sql, order, now);
+    ctx.app.faults.check('ticket-issuance', n.injectFault);
+    const body: ProcessedBody = {
+      status: 'processed', order_id: order.id, order_status: 'PAID', out_trade_no: order.orderNo, gateway_txn_id: n.txnId, amount: n.amount,
+      tickets_issued: issued,
+    };
+    await this.insertPayment(sql, order, n, 'SUCCEEDED', null, body, from === 'CANCELLED' ? 'LATE_PAYMENT' : null);
+    await recordTransition(sql, { entityType: 'order', entityId: order.id, from, to: 'PAID', actor: `gateway:${n.gateway}`, reason: n.source, at: now });
+    await ctx.app.outbox.add(sql, PAYMENT_EVENTS.succeeded, {
+      orderId: order.id, travellerId: order.travellerId, amount: n.amount, tickets: issued.map((t) => t.ticket_code),
+    });
+    return { kind: 'PROCESSED', replay: false, body };
+  }
+
+  private async insertPayment(sql: TxSql, order: OrderRecord, n: PaymentNotice, status: string, refundStatus: string | null, response: unknown, flag: string | null = null) {
+    await sql.query(
+      `INSERT INTO payment (order_id, claimed_order_id, gateway, gateway_txn_id, amount, currency, status, flag, response, source, refund_status, created_at, updated_at)
+       VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), now())`,
+      [order.id, n.gateway, n.txnId, n.amount, order.currency, status, flag ?? (status === 'SUCCEEDED' ? null : status), JSON.stringify(response), n.source, refundStatus],
+    );
+  }
+
+  private async flagIn(sql: TxSql, kind: string, n: PaymentNotice, orderId: number | null, detail: Record<string, unknown>) {
+    await sql.query(
+      `INSERT INTO payment_anomaly (kind, gateway, gateway_txn_id, order_id, order_no, amount, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [kind, n.gateway, n.txnId, orderId ?? n.orderId ?? null, n.orderNo ?? null, n.amount, JSON.stringify({ source: n.source, ...detail })],
+    );
+  }
+
+  private async flag(ctx: RequestContext, kind: string, n: PaymentNotice, orderId: number | null, detail: Record<string, unknown>) {
+    await ctx.app.db.tx((sql) => this.flagIn(sql, kind, n, orderId, detail));
+    ctx.log.warn({ kind, txnId: n.txnId, orderId }, 'payment anomaly flagged');
+  }
+
+  /**
+   * Reconciliation (scheduled): asks the gateway about PENDING orders that were sent to pay but got
+   * no notify, and closes the gateway orders of cancelled ones (a late payment found there is processed).
+   */
+  async reconcile(ctx: RequestContext): Promise<{ queried: number; paid: number; closed: number }> {
+    const now = ctx.app.clock.now();
+    const stale = await ctx.app.db.query<{ id: number; orderNo: string }>(
+      `SELECT id, order_no AS "orderNo" FROM orders WHERE status = 'PENDING' AND prepaid_at IS NOT NULL AND prepaid_at <= $1 ORDER BY prepaid_at LIMIT 100`,
+      [new Date(now.getTime() - 60_000)],
+    );
+    let paid = 0;
+    for (const o of stale) {
+      const st = await this.gateway.queryPayment(o.orderNo);
+      if (st.state === 'SUCCESS' && st.transactionId && st.amount !== null) {
+        const r = await this.processSuccess(ctx, { gateway: this.gateway.name, orderId: o.id, txnId: st.transactionId, amount: st.amount, source: 'QUERY' });
+        if (r.kind === 'PROCESSED') paid++;
+      }
+    }
+    const cancelled = await ctx.app.db.query<{ id: number; orderNo: string }>(
+      `SELECT id, order_no AS "orderNo" FROM orders WHERE status = 'CANCELLED' AND prepay_id IS NOT NULL AND gateway_closed_at IS NULL LIMIT 100`,
+    );
+    let closed = 0;
+    for (const o of cancelled) {
+      const r = await this.gateway.closePayment(o.orderNo);
+      if (r === 'ALREADY_PAID') {
+        const st = await this.gateway.queryPayment(o.orderNo);
+        if (st.transactionId && st.amount !== null) {
+          await this.processSuccess(ctx, { gateway: this.gateway.name, orderId: o.id, txnId: st.transactionId, amount: st.amount, source: 'QUERY' });
+        }
+      }
+      await ctx.app.db.query('UPDATE orders SET gateway_closed_at = $2 WHERE id = $1', [o.id, now]);
+      closed++;
+    }
+    return { queried: stale.length, paid, closed };
+  }
+}

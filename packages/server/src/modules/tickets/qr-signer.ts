@@ -1,0 +1,78 @@
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  assembleQrToken, matchRotatingPart, parseQrToken, qrRotatingPart, qrSignedPart, qrStepAt, toBase64Url, verifyQrSignature,
+  QR_ROTATION_SECONDS, type ParsedQrToken, type QrClaims, type QrRefusal,
+} from '@deeptravel/shared';
+import type { AppConfig } from '../../app/config.js';
+
+/**
+ * Signs QR tokens with an Ed25519 key (PRODUCT.md "QR code"). The key comes from QR_SIGNING_KEY_FILE;
+ * outside production, when it is unset, one is generated once into DATA_DIR so every local instance
+ * shares it. The public key is what merchant apps use to check codes offline.
+ */
+export class QrSigner {
+  readonly keyId: string;
+  private readonly privateKey: KeyObject;
+  private readonly publicKeyRaw: string;
+  private readonly orderSecretKey: Buffer;
+
+  constructor(config: AppConfig) {
+    this.keyId = config.QR_SIGNING_KEY_ID;
+    let pem: string;
+    if (config.QR_SIGNING_KEY_FILE) {
+      pem = readFileSync(config.QR_SIGNING_KEY_FILE, 'utf8');
+    } else {
+      if (!config.devMode) throw new Error('QR_SIGNING_KEY_FILE is required in production');
+      const file = join(config.DATA_DIR, 'qr-signing-key.pem');
+      if (!existsSync(file)) {
+        mkdirSync(dirname(file), { recursive: true });
+        const { privateKey } = generateKeyPairSync('ed25519');
+        writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
+      }
+      pem = readFileSync(file, 'utf8');
+    }
+    this.privateKey = createPrivateKey(pem);
+    if (this.privateKey.asymmetricKeyType !== 'ed25519') throw new Error('QR signing key must be an Ed25519 private key');
+    const spki = createPublicKey(this.privateKey).export({ format: 'der', type: 'spki' });
+    this.publicKeyRaw = toBase64Url(new Uint8Array(spki.subarray(spki.length - 32)));
+    // A separate secret for order-level rotating parts, derived so it needs no storage of its own.
+    this.orderSecretKey = createHmac('sha256', this.privateKey.export({ format: 'der', type: 'pkcs8' })).update('deeptravel/order-qr').digest();
+  }
+
+  /** The verification keys by id (raw Ed25519, base64url), as the merchant app's offline bundle carries them. */
+  publicKeys(): Record<string, string> {
+    return { [this.keyId]: this.publicKeyRaw };
+  }
+
+  /** The rotating-part secret of an order QR. */
+  orderSecret(orderNo: string): string {
+    return toBase64Url(new Uint8Array(createHmac('sha256', this.orderSecretKey).update(orderNo).digest().subarray(0, 16)));
+  }
+
+  /** The current payload for a ticket or an order, and when it stops being current. */
+  payload(claims: Omit<QrClaims, 'v' | 'kid'>, secret: string, now: Date): { payload: string; refreshAt: Date } {
+    const full: QrClaims = { v: 1, kid: this.keyId, ...claims };
+    const signedPart = qrSignedPart(full);
+    const signature = new Uint8Array(sign(null, Buffer.from(signedPart), this.privateKey));
+    const step = qrStepAt(now.getTime());
+    return {
+      payload: assembleQrToken(signedPart, signature, qrRotatingPart(secret, full.ref, step)),
+      refreshAt: new Date((step + 1) * QR_ROTATION_SECONDS * 1000),
+    };
+  }
+
+  /** Parses and checks the signature of a scanned token; the rotating part is checked by `rotatingStep`. */
+  verify(token: string): { parsed: ParsedQrToken } | { refusal: QrRefusal } {
+    const parsed = parseQrToken(token);
+    if (!parsed) return { refusal: 'MALFORMED' };
+    const refusal = verifyQrSignature(parsed, this.publicKeys());
+    return refusal ? { refusal } : { parsed };
+  }
+
+  /** The step the rotating part belongs to (±1 step of clock skew), or null when stale or forged. */
+  rotatingStep(parsed: ParsedQrToken, secret: string, now: Date): number | null {
+    return matchRotatingPart(secret, parsed.claims.ref, parsed.rotating, now.getTime(), 1);
+  }
+}

@@ -1,0 +1,112 @@
+import type { PassengerType, TicketStatus } from '@deeptravel/shared';
+import type { Sql } from '../../common/db/sql.js';
+
+/** A ticket with what travellers and merchants see of it. */
+export interface TicketRecord {
+  id: number;
+  code: string;
+  orderId: number;
+  orderNo: string;
+  travellerId: number;
+  productId: number;
+  productName: string;
+  status: TicketStatus;
+  shared: boolean;
+  validFrom: Date;
+  validUntil: Date;
+  qrSecret: string;
+  passengerName: string | null;
+  passengerType: PassengerType | null;
+  tripId: number | null;
+  travelDate: string;
+  createdAt: Date;
+}
+
+export interface TicketLineRecord {
+  id: number;
+  ticketId: number;
+  name: string;
+  merchantId: number;
+  merchantName: string;
+  usesTotal: number;
+  usesLeft: number;
+}
+
+/** A ticket to insert. */
+export interface NewTicket {
+  code: string;
+  orderId: number;
+  orderItemId: number;
+  passengerId: number | null;
+  productId: number;
+  productName: string;
+  shared: boolean;
+  validFrom: Date;
+  validUntil: Date;
+  qrSecret: string;
+  lines: Array<{ name: string; merchantId: number; uses: number }>;
+}
+
+const TICKET_SELECT = `SELECT t.id, t.code, t.order_id AS "orderId", o.order_no AS "orderNo", o.traveller_id AS "travellerId",
+  t.product_id AS "productId", t.product_name AS "productName", t.status, t.shared, t.valid_from AS "validFrom",
+  t.valid_until AS "validUntil", t.qr_secret AS "qrSecret", p.name AS "passengerName", p.passenger_type AS "passengerType",
+  oi.trip_id AS "tripId", oi.travel_date::text AS "travelDate", t.created_at AS "createdAt"
+  FROM ticket t JOIN orders o ON o.id = t.order_id JOIN order_item oi ON oi.id = t.order_item_id
+  LEFT JOIN order_passenger p ON p.id = t.passenger_id`;
+
+/** The tickets module's SQL. */
+export const ticketRepository = {
+  /** Inserts tickets and their lines: one statement each, whatever the party size. */
+  async insertMany(sql: Sql, tickets: NewTicket[], now: Date): Promise<void> {
+    if (!tickets.length) return;
+    const values: unknown[] = [];
+    const tuples = tickets.map((t, i) => {
+      const b = i * 11;
+      values.push(t.code, t.orderId, t.orderItemId, t.passengerId, t.productId, t.productName, t.shared, t.validFrom, t.validUntil, t.qrSecret, now);
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, 'ACTIVE', $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10}, $${b + 11}, $${b + 11})`;
+    });
+    const ids = await sql.query<{ id: number; code: string }>(
+      `INSERT INTO ticket (code, order_id, order_item_id, passenger_id, product_id, product_name, status, shared, valid_from, valid_until, qr_secret, created_at, updated_at)
+       VALUES ${tuples.join(', ')} RETURNING id, code`,
+      values,
+    );
+    const idByCode = new Map(ids.map((r) => [r.code, r.id]));
+    const lineValues: unknown[] = [];
+    const lineTuples: string[] = [];
+    for (const t of tickets) {
+      for (const l of t.lines) {
+        const b = lineValues.length;
+        lineValues.push(idByCode.get(t.code), l.name, l.merchantId, l.uses);
+        lineTuples.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 4})`);
+      }
+    }
+    if (lineTuples.length) {
+      await sql.query(`INSERT INTO ticket_line (ticket_id, name, merchant_id, uses_total, uses_left) VALUES ${lineTuples.join(', ')}`, lineValues);
+    }
+  },
+
+  byOrder(sql: Sql, orderIds: number[]): Promise<TicketRecord[]> {
+    return sql.query<TicketRecord>(`${TICKET_SELECT} WHERE t.order_id = ANY($1::int[]) ORDER BY t.id`, [orderIds]);
+  },
+
+  byTraveller(sql: Sql, travellerId: number, status: string | null, limit: number): Promise<TicketRecord[]> {
+    return sql.query<TicketRecord>(
+      `${TICKET_SELECT} WHERE o.traveller_id = $1 AND ($2::text IS NULL OR t.status = $2) ORDER BY t.valid_from DESC, t.id LIMIT $3`,
+      [travellerId, status, limit],
+    );
+  },
+
+  async byCode(sql: Sql, code: string): Promise<TicketRecord | null> {
+    const rows = await sql.query<TicketRecord>(`${TICKET_SELECT} WHERE t.code = $1`, [code]);
+    return rows[0] ?? null;
+  },
+
+  linesOf(sql: Sql, ticketIds: number[]): Promise<TicketLineRecord[]> {
+    return sql.query<TicketLineRecord>(
+      `SELECT l.id, l.ticket_id AS "ticketId", l.name, l.merchant_id AS "merchantId", m.name AS "merchantName",
+              l.uses_total AS "usesTotal", l.uses_left AS "usesLeft"
+         FROM ticket_line l JOIN merchant m ON m.id = l.merchant_id WHERE l.ticket_id = ANY($1::int[]) ORDER BY l.id`,
+      [ticketIds],
+    );
+  },
+};

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { toBase64Url } from '@deeptravel/shared';
+import type { RequestContext } from '../../app/context.js';
+import type { Sql } from '../../common/db/sql.js';
+import { AppError } from '../../common/errors.js';
+import { requireTraveller } from '../identity/auth.service.js';
+import type { OrderRecord } from '../orders/order.repository.js';
+import type { QrSigner } from './qr-signer.js';
+import { ticketRepository, type NewTicket, type TicketLineRecord, type TicketRecord } from './ticket.repository.js';
+
+/** What issuance reports for each new ticket (the runbook's `tickets_issued`). */
+export interface IssuedTicket {
+  ticket_code: string;
+  product_id: number;
+  product_name: string;
+  passenger_name: string | null;
+  shared: boolean;
+  valid_from: string;
+  valid_until: string;
+}
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** A ticket code people can read aloud: TKT- and 10 characters without 0/O/1/I. */
+export function newTicketCode(): string {
+  const bytes = randomBytes(10);
+  let s = '';
+  for (const b of bytes) s += CODE_ALPHABET[b % CODE_ALPHABET.length];
+  return `TKT-${s}`;
+}
+
+/**
+ * Tickets: issued from the order snapshot inside the payment transaction, read by travellers with
+ * their current QR payload.
+ */
+export class TicketService {
+  constructor(private readonly qr: QrSigner) {}
+
+  /**
+   * Issues the tickets of a paid order, in the caller's transaction: one per passenger per item with
+   * the per-passenger entitlements, plus one per shared entitlement of the item (共享权益).
+   */
+  async issueForOrder(sql: Sql, order: OrderRecord, now: Date): Promise<IssuedTicket[]> {
+    const items = await sql.query<{ id: number; productId: number; tripId: number | null; travelDate: string }>(
+      `SELECT DISTINCT ON (product_id, trip_id, travel_date) id, product_id AS "productId", trip_id AS "tripId", travel_date::text AS "travelDate"
+         FROM order_item WHERE order_id = $1 ORDER BY product_id, trip_id, travel_date, id`,
+      [order.id],
+    );
+    const passengers = await sql.query<{ id: number }>('SELECT id FROM order_passenger WHERE order_id = $1 ORDER BY id', [order.id]);
+    const tickets: NewTicket[] = [];
+    const names: Array<string | null> = [];
+    for (const item of order.snapshot.items) {
+      const row = items.find((r) => r.productId === item.productId && r.tripId === item.tripId && r.travelDate === item.travelDate);
+      if (!row) throw new Error(`order ${order.id}: no order line for item ${item.index}`);
+      const base = {
+        orderId: order.id, orderItemId: row.id, productId: item.productId, productName: item.productName,
+        validFrom: new Date(item.validFrom), validUntil: new Date(item.validUntil),
+      };
+      const perPassenger = item.entitlements.filter((e) => e.scope === 'PER_PASSENGER');
+      for (const pi of item.passengerIndexes) {
+        tickets.push({
+          ...base, code: newTicketCode(), passengerId: passengers[pi]?.id ?? null, shared: false, qrSecret: newSecret(),
+          lines: perPassenger.map((e) => ({ name: e.name, merchantId: e.merchantId, uses: e.uses })),
+        });
+        names.push(order.snapshot.passengers[pi]?.name ?? null);
+      }
+      for (const e of item.entitlements.filter((x) => x.scope === 'SHARED')) {
+        tickets.push({ ...base, code: newTicketCode(), passengerId: null, shared: true, qrSecret: newSecret(), lines: [{ name: e.name, merchantId: e.merchantId, uses: e.uses }] });
+        names.push(null);
+      }
+    }
+    await ticketRepository.insertMany(sql, tickets, now);
+    return tickets.map((t, i) => ({
+      ticket_code: t.code, product_id: t.productId, product_name: t.productName, passenger_name: names[i], shared: t.shared,
+      valid_from: t.validFrom.toISOString(), valid_until: t.validUntil.toISOString(),
+    }));
+  }
+
+  async myTickets(ctx: RequestContext, status?: string | null): Promise<TicketRecord[]> {
+    const travellerId = requireTraveller(ctx.principal);
+    return ticketRepository.byTraveller(ctx.app.db, travellerId, status ?? null, 200);
+  }
+
+  /** One of the caller's tickets by code; someone else's is "not found". */
+  async ticket(ctx: RequestContext, code: string): Promise<TicketRecord> {
+    const travellerId = requireTraveller(ctx.principal);
+    const t = await ticketRepository.byCode(ctx.app.db, code.trim().toUpperCase());
+    if (!t || t.travellerId !== travellerId) throw new AppError('TICKET_NOT_FOUND', `Ticket ${code} not found`);
+    return t;
+  }
+
+  async ticketsOfOrder(ctx: RequestContext, order: OrderRecord): Promise<TicketRecord[]> {
+    return ticketRepository.byOrder(ctx.app.db, [order.id]);
+  }
+
+  linesOf(ctx: RequestContext, ticketIds: number[]): Promise<TicketLineRecord[]> {
+    return ticketRepository.linesOf(ctx.app.db, ticketIds);
+  }
+
+  /** The ticket's QR payload for now (null unless the ticket can still be used). */
+  qrFor(ctx: RequestContext, t: TicketRecord): { payload: string; refreshAt: Date } | null {
+    if (t.status !== 'ACTIVE') return null;
+    return this.qr.payload({ typ: 'T', ref: t.code }, t.qrSecret, ctx.app.clock.now());
+  }
+
+  /** The order QR: lists every usable ticket of the order (staff scan once for a group). */
+  async orderQr(ctx: RequestContext, order: OrderRecord): Promise<{ payload: string; refreshAt: Date } | null> {
+    const tickets = (await ticketRepository.byOrder(ctx.app.db, [order.id])).filter((t) => t.status === 'ACTIVE');
+    if (!tickets.length) return null;
+    return this.qr.payload({ typ: 'O', ref: order.orderNo, tickets: tickets.map((t) => t.code) }, this.qr.orderSecret(order.orderNo), ctx.app.clock.now());
+  }
+}
+
+function newSecret(): string {
+  return toBase64Url(new Uint8Array(randomBytes(16)));
+}
