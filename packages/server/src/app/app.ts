@@ -30,6 +30,24 @@ import { loadWechatVerifierKeys, WechatPayGateway } from '../modules/payments/we
 import type { WechatPayVerifierKeys } from '../modules/payments/wechat/wechat-crypto.js';
 import { QrSigner } from '../modules/tickets/qr-signer.js';
 import { TicketService } from '../modules/tickets/ticket.service.js';
+import { registerTicketJobs } from '../modules/tickets/ticket-expiry.task.js';
+import { RefundService } from '../modules/refunds/refund.service.js';
+import { registerRefundHandlersAndJobs } from '../modules/refunds/refund.tasks.js';
+import { ChangeService } from '../modules/changes/change.service.js';
+import { AdminAccountService, bootstrapAdmin } from '../modules/admin/admin-account.service.js';
+import { AdminQueryService } from '../modules/admin/admin-query.service.js';
+import { AdminMetricsService } from '../modules/admin/admin-metrics.service.js';
+import { GtfsImportService } from '../modules/catalog/gtfs/gtfs-import.service.js';
+import { TravellerSessionService } from '../modules/identity/traveller-session.service.js';
+import { HttpWechatSessionClient } from '../modules/identity/wechat-session.client.js';
+import { SavedPassengerService } from '../modules/passengers/saved-passenger.service.js';
+import { MerchantStaffService } from '../modules/merchants/merchant-staff.service.js';
+import { seedDemoStaffIfEmpty } from '../modules/merchants/merchant-staff.provisioning.js';
+import { RedemptionService } from '../modules/redemption/redemption.service.js';
+import { RedemptionLogService } from '../modules/redemption/redemption-log.service.js';
+import { NotificationService } from '../modules/notifications/notification.service.js';
+import { registerNotificationHandlers } from '../modules/notifications/notification.tasks.js';
+import { createNotificationChannel } from '../modules/notifications/channels/wechat-subscribe.channel.js';
 
 /** The services of the application, one instance each. */
 export interface Services {
@@ -41,7 +59,19 @@ export interface Services {
   tickets: TicketService;
   paymentGateway: PaymentGateway;
   payments: PaymentService;
+  refunds: RefundService;
+  adminAccounts: AdminAccountService;
+  adminQueries: AdminQueryService;
+  adminMetrics: AdminMetricsService;
+  gtfs: GtfsImportService;
+  changes: ChangeService;
   auth: AuthService;
+  travellerSessions: TravellerSessionService;
+  savedPassengers: SavedPassengerService;
+  merchantStaff: MerchantStaffService;
+  redemption: RedemptionService;
+  redemptionLogs: RedemptionLogService;
+  notifications: NotificationService;
 }
 
 /** The composition root: configuration, infrastructure chosen by config, and the services. */
@@ -96,7 +126,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     redisSub = connectRedis(config.REDIS_URL, 'deeptravel-sub');
     cache = new RedisCache(redis, config.REDIS_PREFIX);
     locks = new RedisLockManager(redis, config.REDIS_PREFIX);
-    pubsub = createRedisPubSub(redis, redisSub);
+    pubsub = createRedisPubSub(redis, redisSub, (err) => log.warn({ err }, 'redis pub/sub command failed'));
     admission = new RedisSeatAdmission(redis, config.REDIS_PREFIX);
   } else {
     log.info('REDIS_URL unset: in-memory cache, locks and pub/sub (one instance only)');
@@ -116,6 +146,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const inventory = new InventoryService(admission);
   const orders = new OrderService(inventory, settings);
   const tickets = new TicketService(qr);
+  const payments = new PaymentService(paymentGateway, orders, inventory, tickets);
+  const refunds = new RefundService(paymentGateway, inventory);
+  const changes = new ChangeService(paymentGateway, inventory, refunds);
+  payments.changes = changes;
   const services: Services = {
     catalog: new CatalogService(),
     catalogAdmin: new CatalogAdminService(),
@@ -124,12 +158,29 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     orders,
     tickets,
     paymentGateway,
-    payments: new PaymentService(paymentGateway, orders, inventory, tickets),
+    payments,
+    refunds,
+    changes,
+    adminAccounts: new AdminAccountService(),
+    adminQueries: new AdminQueryService(),
+    adminMetrics: new AdminMetricsService(),
+    gtfs: new GtfsImportService(),
     auth: new AuthService(source.db, tokens, clock, config.devMode),
+    travellerSessions: new TravellerSessionService(
+      new HttpWechatSessionClient({ appid: config.WECHAT_APPID, secret: config.WECHAT_APP_SECRET, baseUrl: config.WECHAT_API_BASE_URL }),
+    ),
+    savedPassengers: new SavedPassengerService(),
+    merchantStaff: new MerchantStaffService(),
+    redemption: new RedemptionService(),
+    redemptionLogs: new RedemptionLogService(),
+    notifications: new NotificationService(createNotificationChannel(config, { cache, locks, clock, log }), config),
   };
 
   const seed = config.SEED_DEMO ?? !config.DATABASE_URL;
   if (seed) await seedDemoIfEmpty(source.db, clock, { devTravellers: config.devMode, log });
+  await bootstrapAdmin(source.db, { username: config.ADMIN_BOOTSTRAP_USERNAME, password: config.ADMIN_BOOTSTRAP_PASSWORD, devMode: config.devMode, log });
+  // Demo terminals and staff (known passwords): dev and test only, never in production.
+  if (seed && config.devMode) await seedDemoStaffIfEmpty(source.db, { log });
 
   const app: App = {
     config, log, clock, orm: source.orm, db: source.db, cache, locks, pubsub, outbox, scheduler, services, redis, wechatKeys, qr,
@@ -144,5 +195,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   };
   registerOrderJobs(app);
   registerPaymentJobs(app);
+  registerTicketJobs(app);
+  registerRefundHandlersAndJobs(app);
+  registerNotificationHandlers(app);
   return app;
 }

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** A subscribe-message template id as the WeChat console shows it (base64url, ~43 characters). */
+const templateId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be a subscribe-message template id from the WeChat console');
+const templateFields = z
+  .string()
+  .regex(/^\w+=[a-z_]+\d+(,\w+=[a-z_]+\d+)*$/, 'must be field=key pairs separated by commas, e.g. orderNo=character_string1,amount=amount2');
 
 /** Every environment variable the server reads, validated at start (README has the table). */
 const schema = z.object({
@@ -37,8 +42,34 @@ const schema = z.object({
   /** Ed25519 private key (PKCS#8 PEM) that signs QR codes; generated and kept in DATA_DIR when unset outside production. */
   QR_SIGNING_KEY_FILE: z.string().optional(),
   QR_SIGNING_KEY_ID: z.string().default('k1'),
+  /** The first admin account, created when none exists (dev and test get a demo admin instead). */
+  ADMIN_BOOTSTRAP_USERNAME: z.string().optional(),
+  ADMIN_BOOTSTRAP_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   /** HMAC secret of session tokens; required in production. */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The mini-program's AppID and AppSecret (WeChat login's jscode2session; subscribe messages). */
+  WECHAT_APPID: z.string().regex(/^wx[0-9a-zA-Z]{8,30}$/, 'must be a mini-program AppID (wx…)').optional(),
+  WECHAT_APP_SECRET: z.string().min(16, 'must be the mini-program AppSecret (32 characters)').optional(),
+  /** WeChat's API host (a local fake in tests). */
+  WECHAT_API_BASE_URL: z.string().url('must be a URL such as https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
+  /** Where notifications go: `log` records them (dev/test), `wechat` sends subscribe messages (docs/notifications.md). */
+  NOTIFICATION_CHANNEL: z.enum(['log', 'wechat']).default('log'),
+  /** Which build of the mini-program a tapped message opens. */
+  WECHAT_MINIPROGRAM_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
+  /** Subscribe-message template ids per message kind (a kind without one is recorded SKIPPED_NO_TEMPLATE). */
+  WECHAT_TEMPLATE_PAYMENT_SUCCESS: templateId.optional(),
+  WECHAT_TEMPLATE_ORDER_CANCELLED: templateId.optional(),
+  WECHAT_TEMPLATE_REFUND_RESULT: templateId.optional(),
+  WECHAT_TEMPLATE_REDEMPTION_SUCCESS: templateId.optional(),
+  WECHAT_TEMPLATE_ENTITLEMENT_EXPIRING: templateId.optional(),
+  WECHAT_TEMPLATE_ORDER_COMPLETED: templateId.optional(),
+  /** Optional field → template key maps per kind, e.g. `orderNo=character_string1,amount=amount2` (defaults in docs/notifications.md). */
+  WECHAT_TEMPLATE_FIELDS_PAYMENT_SUCCESS: templateFields.optional(),
+  WECHAT_TEMPLATE_FIELDS_ORDER_CANCELLED: templateFields.optional(),
+  WECHAT_TEMPLATE_FIELDS_REFUND_RESULT: templateFields.optional(),
+  WECHAT_TEMPLATE_FIELDS_REDEMPTION_SUCCESS: templateFields.optional(),
+  WECHAT_TEMPLATE_FIELDS_ENTITLEMENT_EXPIRING: templateFields.optional(),
+  WECHAT_TEMPLATE_FIELDS_ORDER_COMPLETED: templateFields.optional(),
 });
 
 export type AppConfig = z.infer<typeof schema> & {
@@ -66,6 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       throw new ConfigError(
         'Invalid configuration: WECHATPAY_PUBLIC_KEY_ID: set it with WECHATPAY_PUBLIC_KEY_FILE, or WECHATPAY_PLATFORM_CERT_DIR, when PAYMENT_GATEWAY=wechat',
       );
+    }
+  }
+  if (cfg.NOTIFICATION_CHANNEL === 'wechat') {
+    for (const key of ['WECHAT_APPID', 'WECHAT_APP_SECRET'] as const) {
+      if (!cfg[key]) throw new ConfigError(`Invalid configuration: ${key}: required when NOTIFICATION_CHANNEL=wechat`);
     }
   }
   if (cfg.NODE_ENV === 'production' && !cfg.SESSION_SECRET) {

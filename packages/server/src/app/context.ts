@@ -16,6 +16,8 @@ export interface RequestContext {
   /** A fork of the EntityManager for this request only; the global one is never used in requests. */
   em: EntityManager;
   loaders: Loaders;
+  /** True only for contexts the server makes for itself (jobs, outbox handlers, tests' set-up). */
+  system: boolean;
 }
 
 /** Builds the context of one request (HTTP, GraphQL or a WebSocket operation). */
@@ -27,10 +29,11 @@ export function createRequestContext(app: App, requestId: string, principal: Pri
     principal,
     em: app.orm.em.fork(),
     loaders: createLoaders(app.db),
+    system: false,
   };
 }
 
 /** A context for scheduled jobs and other work no request started. */
 export function createSystemContext(app: App, name: string): RequestContext {
-  return createRequestContext(app, `job:${name}`, null);
+  return { ...createRequestContext(app, `job:${name}`, null), system: true };
 }

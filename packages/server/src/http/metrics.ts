@@ -1,7 +1,12 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Sql } from '../common/db/sql.js';
 
-/** Prometheus metrics of one process (served at /metrics). */
-export function createMetrics() {
+/**
+ * Prometheus metrics of one process (served at /metrics): HTTP and GraphQL latency histograms, error
+ * counts, and business gauges read from the database at scrape time (orders and tickets by status,
+ * outbox backlog, notification states, flagged payments), so every instance reports the same truth.
+ */
+export function createMetrics(db: Sql) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const httpDuration = new Histogram({
@@ -11,12 +16,41 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const graphqlDuration = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'GraphQL operation duration by operation name',
+    labelNames: ['operation'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   const graphqlErrors = new Counter({
     name: 'graphql_errors_total',
     help: 'GraphQL errors by code',
     labelNames: ['code'],
     registers: [registry],
   });
-  return { registry, httpDuration, graphqlErrors };
+  const byStatus = (name: string, help: string, query: string, label = 'status') =>
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [registry],
+      async collect() {
+        try {
+          const rows = await db.query<{ key: string; n: number }>(query);
+          this.reset();
+          for (const r of rows) this.set({ [label]: r.key }, r.n);
+        } catch {
+          // A table another module adds may not exist yet: report nothing rather than fail the scrape.
+        }
+      },
+    });
+  byStatus('deeptravel_orders', 'Orders by status', 'SELECT status AS key, count(*)::int AS n FROM orders GROUP BY status');
+  byStatus('deeptravel_tickets', 'Tickets by status', 'SELECT status AS key, count(*)::int AS n FROM ticket GROUP BY status');
+  byStatus('deeptravel_outbox_events', 'Outbox events by status', 'SELECT status AS key, count(*)::int AS n FROM outbox_event GROUP BY status');
+  byStatus('deeptravel_notifications', 'Notification messages by status', 'SELECT status AS key, count(*)::int AS n FROM notification GROUP BY status');
+  byStatus('deeptravel_refunds', 'Refunds by status', 'SELECT status AS key, count(*)::int AS n FROM refund GROUP BY status');
+  byStatus('deeptravel_payment_anomalies', 'Flagged payment notifications by kind', 'SELECT kind AS key, count(*)::int AS n FROM payment_anomaly WHERE NOT resolved GROUP BY kind', 'kind');
+  return { registry, httpDuration, graphqlDuration, graphqlErrors };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

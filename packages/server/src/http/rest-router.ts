@@ -20,6 +20,8 @@ export interface RestResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A non-JSON body (e.g. a CSV download), sent as is; set its content-type in `headers`. */
+  text?: string;
 }
 
 export type RestHandler = (req: RestRequest) => Promise<RestResponse>;

@@ -4,6 +4,7 @@ import { registerCatalogRoutes } from '../modules/catalog/api/catalog.rest.js';
 import { registerOrderRoutes } from '../modules/orders/api/order.rest.js';
 import { registerPaymentRoutes } from '../modules/payments/api/payment.rest.js';
 import { registerTicketRoutes } from '../modules/tickets/api/ticket.rest.js';
+import { registerRedemptionRoutes } from '../modules/redemption/api/redemption.rest.js';
 
 /** Every module's REST routes (the shim of PRODUCT.md). */
 export function registerRestRoutes(app: App, router: RestRouter): void {
@@ -11,4 +12,5 @@ export function registerRestRoutes(app: App, router: RestRouter): void {
   registerOrderRoutes(app, router);
   registerPaymentRoutes(app, router, app.wechatKeys);
   registerTicketRoutes(app, router);
+  registerRedemptionRoutes(app, router);
 }

@@ -93,7 +93,7 @@ export function restError(err: AppError): RestResponse {
  */
 export async function startHttpServer(app: App, opts: { port: number; host?: string }): Promise<RunningServer> {
   const schema = await buildAppSchema(app.pubsub);
-  const metrics = createMetrics();
+  const metrics = createMetrics(app.db);
   const router = new RestRouter();
   registerRestRoutes(app, router);
   let ready = true;
@@ -103,6 +103,20 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
     introspection: true,
     includeStacktraceInErrorResponses: app.config.NODE_ENV === 'development',
     validationRules: [depthLimit(app.config.GRAPHQL_MAX_DEPTH), costLimitRule(app.config.GRAPHQL_MAX_COST)],
+    plugins: [
+      {
+        // Latency per operation name (names that are not plain identifiers are grouped, to bound cardinality).
+        async requestDidStart() {
+          const end = metrics.graphqlDuration.startTimer();
+          return {
+            async willSendResponse(rc) {
+              const name = rc.operationName && /^[A-Za-z][A-Za-z0-9_]{0,40}$/.test(rc.operationName) ? rc.operationName : rc.operation?.operation ?? 'invalid';
+              end({ operation: name });
+            },
+          };
+        },
+      },
+    ],
     formatError: (formatted, error) => {
       const out = formatError(app, formatted, error);
       metrics.graphqlErrors.inc({ code: String(out.extensions?.code ?? 'UNKNOWN') });
@@ -238,6 +252,11 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
       throw err;
     }
     const out = await route.handler({ method, path, params, query: url.searchParams, headers: req.headers, body, rawBody, ctx });
+    if (out.text !== undefined) {
+      res.writeHead(out.status, { ...baseHeaders, ...(out.headers ?? {}), 'content-length': Buffer.byteLength(out.text) });
+      res.end(out.text);
+      return route.pattern.source;
+    }
     sendJson(res, out.status, out.body, { ...baseHeaders, ...(out.headers ?? {}) });
     return route.pattern.source;
   };

@@ -121,10 +121,16 @@ describe('US-004 payment notify and ticket issuance (mock gateway)', () => {
     const r = await notify({ order_id: o.order_id, gateway_txn_id: second, status: 'SUCCESS', amount: o.total_amount });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('DOUBLE_PAYMENT');
+    // The second payment is refunded automatically (outbox → refund → gateway).
+    await s.app.outbox.drain();
     const [p] = await s.app.db.query<{ status: string; refundStatus: string }>(
       `SELECT status, refund_status AS "refundStatus" FROM payment WHERE gateway_txn_id = $1`, [second],
     );
-    expect(p).toEqual({ status: 'DOUBLE_PAYMENT', refundStatus: 'REQUIRED' });
+    expect(p).toEqual({ status: 'DOUBLE_PAYMENT', refundStatus: 'REFUNDED' });
+    const [refundRow] = await s.app.db.query<{ kind: string; status: string; amount: number }>(
+      `SELECT kind, status, amount FROM refund WHERE payment_id = (SELECT id FROM payment WHERE gateway_txn_id = $1)`, [second],
+    );
+    expect(refundRow).toEqual({ kind: 'DOUBLE_PAYMENT', status: 'SUCCEEDED', amount: o.total_amount });
     expect(await ticketCount(o.order_id)).toBe(2);
   });
 
@@ -178,6 +184,11 @@ describe('US-004 payment notify and ticket issuance (mock gateway)', () => {
     const refund = await notify({ order_id: lost.order_id, gateway_txn_id: nextTxn(), status: 'SUCCESS', amount: lost.total_amount });
     expect(refund.status).toBe(200);
     expect(refund.body).toMatchObject({ status: 'refunded', order_status: 'CANCELLED' });
+    await s.app.outbox.drain();
+    const [latePayment] = await s.app.db.query<{ refundStatus: string }>(
+      `SELECT refund_status AS "refundStatus" FROM payment WHERE order_id = $1 AND status = 'LATE_REFUNDING'`, [lost.order_id],
+    );
+    expect(latePayment.refundStatus).toBe('REFUNDED');
     expect(await tripCounters(s, trip2)).toEqual({ capacity: 1, sold: 1, locked: 0 });
     expect(await ticketCount(lost.order_id)).toBe(0);
   });

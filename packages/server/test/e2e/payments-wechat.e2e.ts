@@ -128,4 +128,67 @@ describe('WeChat Pay v3: JSAPI prepay, verified notifies, reconciliation', () =>
     const r = await s.gql(`mutation($id: ID!) { payOrder(orderId: $id) { package } }`, { id: String(o.order_id) }, 'user123');
     expect(r.errors?.[0].extensions.code).toBe('OPENID_REQUIRED');
   });
+
+  describe('refunds through WeChat Pay', () => {
+    const paidOrder = async () => {
+      const o = await newOrder();
+      await pay(o.order_id);
+      const n = wx.fake.buildSignedNotify({ event_type: 'TRANSACTION.SUCCESS', resource: wx.fake.transactionResource({ out_trade_no: o.out_trade_no, total: o.total_amount }) });
+      expect((await postNotify(n)).status).toBe(204);
+      return o;
+    };
+    const postRefundNotify = (n: { headers: Record<string, string>; body: string }) =>
+      fetch(`${s.url}/payments/wechat/refund-notify`, { method: 'POST', headers: { 'content-type': 'application/json', ...n.headers }, body: n.body });
+    const requestRefund = async (orderId: number) => {
+      const r = await s.gql(`mutation($o: ID!) { requestRefund(orderId: $o) { id refundNo status amount } }`, { o: String(orderId) }, 'wx-user');
+      expect(r.errors).toBeUndefined();
+      await s.app.outbox.drain();
+      return r.data.requestRefund;
+    };
+    const refundState = async (orderId: number) =>
+      (await s.gql(`query($id: ID!) { order(id: $id) { status tickets { status } refunds { refundNo status } } }`, { id: String(orderId) }, 'wx-user')).data.order;
+
+    it('sends /v3/refund/domestic/refunds with our out_refund_no; REFUND.SUCCESS completes it; repeats and late ABNORMAL change nothing', async () => {
+      const o = await paidOrder();
+      const refund = await requestRefund(o.order_id);
+      const call = wx.fake.requests.find((r) => r.path === '/v3/refund/domestic/refunds' && (r.json as any)?.out_refund_no === refund.refundNo)!;
+      expect(call.authorized).toBe(true);
+      expect(call.json).toMatchObject({ out_refund_no: refund.refundNo, amount: { refund: refund.amount, total: o.total_amount, currency: 'CNY' },
+        notify_url: 'https://deeptravel.example.com/payments/wechat/refund-notify' });
+      let st = await refundState(o.order_id);
+      expect(st.refunds[0].status).toBe('PROCESSING');
+      expect(st.tickets.every((t: any) => t.status === 'REFUNDING')).toBe(true);
+
+      const success = wx.fake.buildSignedNotify({ event_type: 'REFUND.SUCCESS', resource: wx.fake.refundResource({ out_refund_no: refund.refundNo, out_trade_no: o.out_trade_no, refund: refund.amount, total: o.total_amount, status: 'SUCCESS' }) });
+      expect((await postRefundNotify(success)).status).toBe(204);
+      expect((await postRefundNotify(success)).status).toBe(204);
+      const abnormal = wx.fake.buildSignedNotify({ event_type: 'REFUND.ABNORMAL', resource: wx.fake.refundResource({ out_refund_no: refund.refundNo, out_trade_no: o.out_trade_no, refund: refund.amount, total: o.total_amount, status: 'ABNORMAL' }) });
+      expect((await postRefundNotify(abnormal)).status).toBe(204);
+      st = await refundState(o.order_id);
+      expect(st.refunds[0].status).toBe('SUCCEEDED');
+      expect(st.tickets.every((t: any) => t.status === 'REFUNDED')).toBe(true);
+      expect(st.status).toBe('CANCELLED');
+    });
+
+    it('REFUND.ABNORMAL fails the refund and gives the tickets back; a forged refund notify is refused', async () => {
+      const o = await paidOrder();
+      const refund = await requestRefund(o.order_id);
+      const forged = wx.fake.buildSignedNotify({ event_type: 'REFUND.SUCCESS', tamper: 'signature', resource: wx.fake.refundResource({ out_refund_no: refund.refundNo, out_trade_no: o.out_trade_no, refund: refund.amount, total: o.total_amount, status: 'SUCCESS' }) });
+      expect((await postRefundNotify(forged)).status).toBe(401);
+      const abnormal = wx.fake.buildSignedNotify({ event_type: 'REFUND.ABNORMAL', resource: wx.fake.refundResource({ out_refund_no: refund.refundNo, out_trade_no: o.out_trade_no, refund: refund.amount, total: o.total_amount, status: 'ABNORMAL' }) });
+      expect((await postRefundNotify(abnormal)).status).toBe(204);
+      const st = await refundState(o.order_id);
+      expect(st.refunds[0].status).toBe('FAILED');
+      expect(st.tickets.every((t: any) => t.status === 'ACTIVE')).toBe(true);
+    });
+
+    it('a refund whose notify was lost is completed by the refund-sync job (query)', async () => {
+      const o = await paidOrder();
+      const refund = await requestRefund(o.order_id);
+      wx.fake.setRefund(refund.refundNo, { status: 'SUCCESS' });
+      s.clock.advance(3 * 60_000);
+      await s.app.scheduler.runNow('refund-sync');
+      expect((await refundState(o.order_id)).refunds[0].status).toBe('SUCCEEDED');
+    });
+  });
 });

@@ -37,8 +37,8 @@ const summary = await new Promise<newman.NewmanRunSummary>((resolve, reject) => 
   newman.run({ collection: join(postmanDir, file), environment, reporters: ['cli'], timeoutRequest: 10_000 }, (err, s) => (err ? reject(err) : resolve(s)));
 });
 const assertions = summary.run.stats.assertions;
-const failed = assertions.failed + summary.run.stats.requests.failed;
-const passed = assertions.total - assertions.failed;
+const failed = (assertions.failed ?? 0) + (summary.run.stats.requests.failed ?? 0);
+const passed = (assertions.total ?? 0) - (assertions.failed ?? 0);
 console.log(`story ${story}: ${passed} passed, ${failed} failed`);
 const report = flag('--report');
 if (report) writeFileSync(report, JSON.stringify({ passed, failed }));

@@ -20,7 +20,24 @@ export function createMemoryPubSub(): AppPubSub {
   return createPubSub<Topics>();
 }
 
-/** Pub/sub over Redis so a subscriber on one instance hears a publish on another. */
-export function createRedisPubSub(publishClient: Redis, subscribeClient: Redis): AppPubSub {
-  return createPubSub<Topics>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+/**
+ * Pub/sub over Redis so a subscriber on one instance hears a publish on another. The event target
+ * drops the promises of PUBLISH/SUBSCRIBE/UNSUBSCRIBE: while Redis is down they would reject
+ * unhandled and end the process, so they are caught here and reported to `onError`.
+ */
+export function createRedisPubSub(publishClient: Redis, subscribeClient: Redis, onError: (err: unknown) => void): AppPubSub {
+  const caught = (client: Redis, methods: readonly string[]): Redis =>
+    new Proxy(client, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        if (typeof prop === 'string' && methods.includes(prop)) {
+          return (...args: unknown[]) => (value.apply(target, args) as Promise<unknown>).catch(onError);
+        }
+        return value.bind(target);
+      },
+    });
+  return createPubSub<Topics>({
+    eventTarget: createRedisEventTarget({ publishClient: caught(publishClient, ['publish']), subscribeClient: caught(subscribeClient, ['subscribe', 'unsubscribe']) }),
+  });
 }

@@ -1,13 +1,18 @@
 import type { Database } from '../../common/db/sql.js';
 import type { Clock } from '../../common/clock.js';
 import { AppError } from '../../common/errors.js';
-import type { SessionTokens } from './session-token.js';
+import type { SessionTokens, StaffSessionClaims } from './session-token.js';
+import { resolveStaffPrincipal, type StaffPrincipal } from '../merchants/staff-session.js';
+import { resolveAdminPrincipal, type AdminPrincipal } from '../admin/admin-session.js';
 
-/** Who is calling. */
-export interface Principal {
+/** A signed-in traveller. */
+export interface TravellerPrincipal {
   kind: 'traveller';
   travellerId: number;
 }
+
+/** Who is calling: a traveller, or merchant staff on a terminal (checked against the database on every request). */
+export type Principal = TravellerPrincipal | StaffPrincipal | AdminPrincipal;
 
 /**
  * Resolves a bearer token to a principal: a signed session token, or (dev and test only) one of the
@@ -32,6 +37,8 @@ export class AuthService {
     if (token.startsWith('v1.')) {
       const claims = this.tokens.verify(token, this.clock.now().getTime());
       if (!claims) throw new AppError('UNAUTHENTICATED', 'The session token is invalid or expired');
+      if (claims.kind === 'staff') return resolveStaffPrincipal(this.db, claims);
+      if (claims.kind === 'admin') return resolveAdminPrincipal(this.db, claims);
       return { kind: 'traveller', travellerId: claims.sub };
     }
     if (this.devMode) {
@@ -47,6 +54,18 @@ export class AuthService {
     const [row] = await this.db.query<{ id: number }>('SELECT id FROM traveller WHERE dev_token = $1', [token]);
     if (row) this.devTokenCache.set(token, row.id);
     return row?.id ?? null;
+  }
+
+  /** Issues a staff token bound to a terminal (merchant login, modules/merchants). */
+  issueStaffToken(claims: Omit<StaffSessionClaims, 'kind' | 'exp'>, ttlSeconds: number): { token: string; expiresAt: Date } {
+    const exp = Math.floor(this.clock.now().getTime() / 1000) + ttlSeconds;
+    return { token: this.tokens.issue({ kind: 'staff', ...claims, exp }), expiresAt: new Date(exp * 1000) };
+  }
+
+  /** Issues an admin token (admin login, modules/admin). */
+  issueAdminToken(adminId: number, sessionVersion: number, ttlSeconds: number): { token: string; expiresAt: Date } {
+    const exp = Math.floor(this.clock.now().getTime() / 1000) + ttlSeconds;
+    return { token: this.tokens.issue({ kind: 'admin', sub: adminId, sv: sessionVersion, exp }), expiresAt: new Date(exp * 1000) };
   }
 
   /** Issues a session token for a traveller (used by WeChat login). */

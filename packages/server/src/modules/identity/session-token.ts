@@ -1,13 +1,39 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** What a session token carries. */
-export interface SessionClaims {
-  /** Subject kind: traveller (more kinds come with staff and admins). */
+/** What a traveller's session token carries. */
+export interface TravellerSessionClaims {
   kind: 'traveller';
   sub: number;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }
+
+/** What a merchant staff token carries: bound to one terminal of one merchant (modules/merchants). */
+export interface StaffSessionClaims {
+  kind: 'staff';
+  /** Staff account id. */
+  sub: number;
+  /** Terminal id the staff logged in on. */
+  tid: number;
+  /** Merchant id of both. */
+  mid: number;
+  /** The account's session version at login (a password reset bumps it, ending older tokens). */
+  sv: number;
+  exp: number;
+}
+
+/** What an admin token carries (modules/admin). */
+export interface AdminSessionClaims {
+  kind: 'admin';
+  /** Admin account id. */
+  sub: number;
+  /** The account's session version at login. */
+  sv: number;
+  exp: number;
+}
+
+/** What a session token carries, by subject kind. */
+export type SessionClaims = TravellerSessionClaims | StaffSessionClaims | AdminSessionClaims;
 
 /**
  * Signed, expiring session tokens: `v1.<base64url claims>.<HMAC-SHA256>`. Stateless, so any

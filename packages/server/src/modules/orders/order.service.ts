@@ -25,7 +25,8 @@ export interface CreateOrderItemInput {
 
 export interface CreateOrderInput {
   items: CreateOrderItemInput[];
-  passengers?: Array<{ name: string; type: PassengerType; phone?: string | null }> | null;
+  /** Inline passengers, or saved ones by `savedPassengerId` (resolved to name, type and phone before validation). */
+  passengers?: Array<{ name?: string | null; type?: PassengerType | null; phone?: string | null; savedPassengerId?: number | string | null }> | null;
   promotionCode?: string | null;
   idempotencyKey?: string | null;
 }
@@ -65,6 +66,7 @@ export class OrderService {
     }
     const now = ctx.app.clock.now();
     const settings = await this.settings.get(ctx);
+    input = { ...input, passengers: await ctx.app.services.savedPassengers.resolveForOrder(ctx, input.passengers) };
     const passengers = this.resolvePassengers(input, settings.maxPassengersPerOrder);
     const items = await this.prepareItems(ctx, input, passengers.length, now);
 
@@ -229,10 +231,11 @@ export class OrderService {
       passengers = input.passengers.map((p, i) => {
         const name = typeof p.name === 'string' ? p.name.trim() : '';
         if (!name || name.length > 40) throw new AppError('BAD_USER_INPUT', 'Each passenger needs a name of at most 40 characters', { field: `passengers[${i}].name` });
-        if (!PASSENGER_TYPES.includes(p.type)) throw new AppError('BAD_USER_INPUT', 'Passenger type must be ADULT, CHILD or SENIOR', { field: `passengers[${i}].type` });
+        const type = p.type;
+        if (!type || !PASSENGER_TYPES.includes(type)) throw new AppError('BAD_USER_INPUT', 'Passenger type must be ADULT, CHILD or SENIOR', { field: `passengers[${i}].type` });
         const phone = p.phone?.trim() || null;
         if (phone && !PHONE_RE.test(phone)) throw new AppError('BAD_USER_INPUT', 'Phone number is not valid', { field: `passengers[${i}].phone` });
-        return { name, type: p.type, phone };
+        return { name, type, phone };
       });
       input.items.forEach((it, i) => {
         if (it.qty && it.qty > passengers.length) {

@@ -26,6 +26,23 @@ export interface PaymentStatus {
   amount: number | null;
 }
 
+/** A refund to send to the gateway; `refundNo` is fixed per request, so a retry cannot refund twice. */
+export interface RefundRequest {
+  refundNo: string;
+  orderNo: string;
+  transactionId: string | null;
+  amount: number;
+  total: number;
+  currency: string;
+  reason: string;
+}
+
+/** The gateway's view of a refund. */
+export interface RefundStatus {
+  status: 'SUCCESS' | 'PROCESSING' | 'CLOSED' | 'ABNORMAL';
+  refundId: string | null;
+}
+
 /**
  * A payment gateway (WeChat Pay, or the mock one for dev and test), chosen by PAYMENT_GATEWAY in one
  * place. Notifies arrive through the REST shim and are verified by the gateway-specific route.
@@ -37,4 +54,7 @@ export interface PaymentGateway {
   queryPayment(orderNo: string): Promise<PaymentStatus>;
   /** Closes an unpaid gateway order; 'ALREADY_PAID' means a payment went through (a late payment). */
   closePayment(orderNo: string): Promise<'CLOSED' | 'ALREADY_PAID' | 'NOT_FOUND'>;
+  /** Asks for a refund; the final result may come later by refund notify or query. */
+  refund(req: RefundRequest): Promise<RefundStatus>;
+  queryRefund(refundNo: string): Promise<RefundStatus | null>;
 }

@@ -9,6 +9,7 @@ import { orderRepository, type OrderRecord } from '../orders/order.repository.js
 import type { OrderService } from '../orders/order.service.js';
 import type { IssuedTicket, TicketService } from '../tickets/ticket.service.js';
 import type { PaymentGateway, RequestPaymentParams } from './gateway.js';
+import type { ChangeService } from '../changes/change.service.js';
 
 /** A payment the gateway reports as made (by notify, by query, or through the mock route). */
 export interface PaymentNotice {
@@ -48,6 +49,9 @@ export const PAYMENT_EVENTS = { succeeded: 'payment.succeeded', refundRequired: 
  * into a PAID order with its tickets in one idempotent transaction, whichever route it came by.
  */
 export class PaymentService {
+  /** Set after construction (changes need payments, payments complete changes). */
+  changes?: ChangeService;
+
   constructor(
     private readonly gateway: PaymentGateway,
     private readonly orders: OrderService,
@@ -108,6 +112,7 @@ export class PaymentService {
 
   private async applySuccess(ctx: RequestContext, sql: TxSql, n: PaymentNotice): Promise<PaymentOutcome> {
     const now = ctx.app.clock.now();
+    if (n.orderId === undefined && n.orderNo?.startsWith('CH') && this.changes) return this.applyChangePayment(ctx, sql, n);
     const order = n.orderId !== undefined ? await orderRepository.byId(sql, n.orderId, true) : await orderRepository.byOrderNo(sql, n.orderNo ?? '', true);
     if (!order) {
       await this.flagIn(sql, 'UNKNOWN_ORDER', n, null, {});
@@ -137,9 +142,9 @@ export class PaymentService {
     }
 
     if (order.status === 'PAID' || order.status === 'COMPLETED') {
-      await this.insertPayment(sql, order, n, 'DOUBLE_PAYMENT', 'REQUIRED', null);
+      const paymentId = await this.insertPayment(sql, order, n, 'DOUBLE_PAYMENT', 'REQUIRED', null);
       await this.flagIn(sql, 'DOUBLE_PAYMENT', n, order.id, {});
-      await ctx.app.outbox.add(sql, PAYMENT_EVENTS.refundRequired, { orderId: order.id, txnId: n.txnId, amount: n.amount, reason: 'DOUBLE_PAYMENT' });
+      await ctx.app.outbox.add(sql, PAYMENT_EVENTS.refundRequired, { paymentId, orderId: order.id, txnId: n.txnId, amount: n.amount, reason: 'DOUBLE_PAYMENT' });
       return { kind: 'CONFLICT', code: 'DOUBLE_PAYMENT', message: 'This order was already paid by another transaction; this one is refunded', orderId: order.id };
     }
 
@@ -151,9 +156,9 @@ export class PaymentService {
       if (!(await this.inventory.sellAgain(sql, claims))) {
         await sql.query('ROLLBACK TO SAVEPOINT late_payment');
         const body = { status: 'refunded', order_id: order.id, order_status: order.status, out_trade_no: order.orderNo, error: 'The order was cancelled and its seats are gone; the payment is refunded' };
-        await this.insertPayment(sql, order, n, 'LATE_REFUNDING', 'REQUIRED', body);
+        const paymentId = await this.insertPayment(sql, order, n, 'LATE_REFUNDING', 'REQUIRED', body);
         await this.flagIn(sql, 'LATE_PAYMENT_REFUNDED', n, order.id, {});
-        await ctx.app.outbox.add(sql, PAYMENT_EVENTS.refundRequired, { orderId: order.id, txnId: n.txnId, amount: n.amount, reason: 'LATE_PAYMENT' });
+        await ctx.app.outbox.add(sql, PAYMENT_EVENTS.refundRequired, { paymentId, orderId: order.id, txnId: n.txnId, amount: n.amount, reason: 'LATE_PAYMENT' });
         return { kind: 'REFUNDING', body };
       }
       await sql.query('RELEASE SAVEPOINT late_payment');
@@ -178,12 +183,58 @@ export class PaymentService {
     return { kind: 'PROCESSED', replay: false, body };
   }
 
-  private async insertPayment(sql: TxSql, order: OrderRecord, n: PaymentNotice, status: string, refundStatus: string | null, response: unknown, flag: string | null = null) {
-    await sql.query(
+  private async insertPayment(sql: TxSql, order: { id: number; currency: string }, n: PaymentNotice, status: string, refundStatus: string | null, response: unknown, flag: string | null = null): Promise<number> {
+    const [row] = await sql.query<{ id: number }>(
       `INSERT INTO payment (order_id, claimed_order_id, gateway, gateway_txn_id, amount, currency, status, flag, response, source, refund_status, created_at, updated_at)
-       VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), now())`,
+       VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), now()) RETURNING id`,
       [order.id, n.gateway, n.txnId, n.amount, order.currency, status, flag ?? (status === 'SUCCEEDED' ? null : status), JSON.stringify(response), n.source, refundStatus],
     );
+    return row.id;
+  }
+
+  /** The payment of a change's fare difference (out_trade_no = the change number). */
+  private async applyChangePayment(ctx: RequestContext, sql: TxSql, n: PaymentNotice): Promise<PaymentOutcome> {
+    const change = await this.changes!.byChangeNo(sql, n.orderNo!);
+    if (!change) {
+      await this.flagIn(sql, 'UNKNOWN_ORDER', n, null, {});
+      return { kind: 'ORDER_NOT_FOUND' };
+    }
+    const order = (await orderRepository.byId(sql, change.orderId, true))!;
+    const [existing] = await sql.query<{ orderId: number; amount: number; response: any }>(
+      `SELECT order_id AS "orderId", amount, response FROM payment WHERE gateway_txn_id = $1 FOR UPDATE`,
+      [n.txnId],
+    );
+    if (existing) {
+      if (existing.orderId === order.id && existing.amount === n.amount && existing.response?.status === 'processed') {
+        return { kind: 'PROCESSED', replay: true, body: existing.response as ProcessedBody };
+      }
+      await this.flagIn(sql, 'TXN_REUSED', n, order.id, {});
+      return { kind: 'CONFLICT', code: 'PAYMENT_CONFLICT', message: 'This transaction id was already used', orderId: order.id };
+    }
+    if (n.amount !== change.difference) {
+      await this.flagIn(sql, 'AMOUNT_MISMATCH', n, order.id, { expected: change.difference, changeNo: change.changeNo });
+      return { kind: 'CONFLICT', code: 'AMOUNT_MISMATCH', message: `Amount ${n.amount} is not the difference ${change.difference}`, orderId: order.id };
+    }
+    if (change.status !== 'AWAITING_PAYMENT') {
+      // Paid after the change was abandoned (or paid twice): the money goes back.
+      const paymentId = await this.insertPayment(sql, order, n, 'LATE_REFUNDING', 'REQUIRED', null, 'CHANGE');
+      await this.flagIn(sql, change.status === 'COMPLETED' ? 'DOUBLE_PAYMENT' : 'LATE_PAYMENT_REFUNDED', n, order.id, { changeNo: change.changeNo });
+      await ctx.app.outbox.add(sql, PAYMENT_EVENTS.refundRequired, { paymentId, orderId: order.id, txnId: n.txnId, amount: n.amount, reason: 'LATE_PAYMENT' });
+      return { kind: 'REFUNDING', body: { status: 'refunded', order_id: order.id, order_status: order.status, out_trade_no: change.changeNo, error: 'The change was no longer waiting for payment; the payment is refunded' } };
+    }
+    await this.changes!.complete(ctx, sql, change.id, `gateway:${n.gateway}`);
+    const done = await this.changes!.byId(sql, change.id);
+    const [t] = await sql.query<{ code: string; productId: number; productName: string; validFrom: Date; validUntil: Date }>(
+      `SELECT code, product_id AS "productId", product_name AS "productName", valid_from AS "validFrom", valid_until AS "validUntil" FROM ticket WHERE id = $1`,
+      [done.newTicketId],
+    );
+    const body: ProcessedBody = {
+      status: 'processed', order_id: order.id, order_status: order.status, out_trade_no: change.changeNo, gateway_txn_id: n.txnId, amount: n.amount,
+      tickets_issued: [{ ticket_code: t.code, product_id: t.productId, product_name: t.productName, passenger_name: null, shared: false,
+        valid_from: new Date(t.validFrom).toISOString(), valid_until: new Date(t.validUntil).toISOString() }],
+    };
+    await this.insertPayment(sql, order, n, 'SUCCEEDED', null, body, 'CHANGE');
+    return { kind: 'PROCESSED', replay: false, body };
   }
 
   private async flagIn(sql: TxSql, kind: string, n: PaymentNotice, orderId: number | null, detail: Record<string, unknown>) {

@@ -1,4 +1,7 @@
 import type { RequestContext } from '../../app/context.js';
+import { AppError } from '../../common/errors.js';
+import { requireAdmin } from '../admin/admin-session.js';
+import { writeAudit } from '../admin/audit.js';
 
 /** Platform settings admins can change, with their defaults. */
 export interface PlatformSettings {
@@ -40,5 +43,37 @@ export class SettingsService {
       [key, JSON.stringify(value)],
     );
     await ctx.app.cache.bump(SETTINGS_NAMESPACE);
+  }
+
+  /** Admin change of settings (ADMIN role), validated and audited; effective on the next read everywhere. */
+  async update(ctx: RequestContext, input: Partial<PlatformSettings>): Promise<PlatformSettings> {
+    const admin = requireAdmin(ctx.principal, 'write');
+    const before = await this.get(ctx);
+    const next = { ...before };
+    if (input.lockDurationMinutes !== undefined && input.lockDurationMinutes !== null) {
+      if (!Number.isInteger(input.lockDurationMinutes) || input.lockDurationMinutes < 1 || input.lockDurationMinutes > 60) {
+        throw new AppError('VALIDATION_FAILED', 'Seat hold: 1–60 minutes', { field: 'lockDurationMinutes' });
+      }
+      next.lockDurationMinutes = input.lockDurationMinutes;
+    }
+    if (input.maxPassengersPerOrder !== undefined && input.maxPassengersPerOrder !== null) {
+      if (!Number.isInteger(input.maxPassengersPerOrder) || input.maxPassengersPerOrder < 1 || input.maxPassengersPerOrder > 50) {
+        throw new AppError('VALIDATION_FAILED', 'Passengers per order: 1–50', { field: 'maxPassengersPerOrder' });
+      }
+      next.maxPassengersPerOrder = input.maxPassengersPerOrder;
+    }
+    if (input.orderCompletedNotification !== undefined && input.orderCompletedNotification !== null) next.orderCompletedNotification = input.orderCompletedNotification;
+    await ctx.app.db.tx(async (sql) => {
+      for (const key of Object.keys(next) as Array<keyof PlatformSettings>) {
+        if (next[key] === before[key]) continue;
+        await sql.query(
+          `INSERT INTO setting (key, value, updated_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+          [key, JSON.stringify(next[key])],
+        );
+      }
+      await writeAudit(sql, admin, 'update', 'setting', null, before, next);
+    });
+    await ctx.app.cache.bump(SETTINGS_NAMESPACE);
+    return next;
   }
 }

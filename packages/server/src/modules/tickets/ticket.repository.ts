@@ -19,6 +19,8 @@ export interface TicketRecord {
   passengerType: PassengerType | null;
   tripId: number | null;
   travelDate: string;
+  price: number;
+  replacesTicketId: number | null;
   createdAt: Date;
 }
 
@@ -44,14 +46,20 @@ export interface NewTicket {
   validFrom: Date;
   validUntil: Date;
   qrSecret: string;
+  /** Paid for this ticket, fen. */
+  price: number;
+  tripId: number | null;
+  travelDate: string;
+  replacesTicketId?: number | null;
   lines: Array<{ name: string; merchantId: number; uses: number }>;
 }
 
 const TICKET_SELECT = `SELECT t.id, t.code, t.order_id AS "orderId", o.order_no AS "orderNo", o.traveller_id AS "travellerId",
   t.product_id AS "productId", t.product_name AS "productName", t.status, t.shared, t.valid_from AS "validFrom",
   t.valid_until AS "validUntil", t.qr_secret AS "qrSecret", p.name AS "passengerName", p.passenger_type AS "passengerType",
-  oi.trip_id AS "tripId", oi.travel_date::text AS "travelDate", t.created_at AS "createdAt"
-  FROM ticket t JOIN orders o ON o.id = t.order_id JOIN order_item oi ON oi.id = t.order_item_id
+  t.trip_id AS "tripId", t.travel_date::text AS "travelDate", t.price, t.replaces_ticket_id AS "replacesTicketId",
+  t.created_at AS "createdAt"
+  FROM ticket t JOIN orders o ON o.id = t.order_id
   LEFT JOIN order_passenger p ON p.id = t.passenger_id`;
 
 /** The tickets module's SQL. */
@@ -61,12 +69,14 @@ export const ticketRepository = {
     if (!tickets.length) return;
     const values: unknown[] = [];
     const tuples = tickets.map((t, i) => {
-      const b = i * 11;
-      values.push(t.code, t.orderId, t.orderItemId, t.passengerId, t.productId, t.productName, t.shared, t.validFrom, t.validUntil, t.qrSecret, now);
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, 'ACTIVE', $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10}, $${b + 11}, $${b + 11})`;
+      const b = i * 15;
+      values.push(t.code, t.orderId, t.orderItemId, t.passengerId, t.productId, t.productName, t.shared, t.validFrom, t.validUntil, t.qrSecret, now,
+        t.price, t.tripId, t.travelDate, t.replacesTicketId ?? null);
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, 'ACTIVE', $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10}, $${b + 11}, $${b + 11}, $${b + 12}, $${b + 13}, $${b + 14}::date, $${b + 15})`;
     });
     const ids = await sql.query<{ id: number; code: string }>(
-      `INSERT INTO ticket (code, order_id, order_item_id, passenger_id, product_id, product_name, status, shared, valid_from, valid_until, qr_secret, created_at, updated_at)
+      `INSERT INTO ticket (code, order_id, order_item_id, passenger_id, product_id, product_name, status, shared, valid_from, valid_until, qr_secret,
+                           created_at, updated_at, price, trip_id, travel_date, replaces_ticket_id)
        VALUES ${tuples.join(', ')} RETURNING id, code`,
       values,
     );
@@ -94,6 +104,11 @@ export const ticketRepository = {
       `${TICKET_SELECT} WHERE o.traveller_id = $1 AND ($2::text IS NULL OR t.status = $2) ORDER BY t.valid_from DESC, t.id LIMIT $3`,
       [travellerId, status, limit],
     );
+  },
+
+  async byId(sql: Sql, id: number, forUpdate = false): Promise<TicketRecord | null> {
+    const rows = await sql.query<TicketRecord>(`${TICKET_SELECT} WHERE t.id = $1${forUpdate ? ' FOR UPDATE OF t' : ''}`, [id]);
+    return rows[0] ?? null;
   },
 
   async byCode(sql: Sql, code: string): Promise<TicketRecord | null> {

@@ -53,19 +53,25 @@ export class TicketService {
       const row = items.find((r) => r.productId === item.productId && r.tripId === item.tripId && r.travelDate === item.travelDate);
       if (!row) throw new Error(`order ${order.id}: no order line for item ${item.index}`);
       const base = {
-        orderId: order.id, orderItemId: row.id, productId: item.productId, productName: item.productName,
+        orderId: order.id, orderItemId: row.id, productId: item.productId, productName: item.productName, tripId: item.tripId, travelDate: item.travelDate,
         validFrom: new Date(item.validFrom), validUntil: new Date(item.validUntil),
       };
       const perPassenger = item.entitlements.filter((e) => e.scope === 'PER_PASSENGER');
+      const seenOfType = new Map<string, number>();
       for (const pi of item.passengerIndexes) {
+        const type = order.snapshot.passengers[pi].type;
+        const k = seenOfType.get(type) ?? 0;
+        seenOfType.set(type, k + 1);
         tickets.push({
           ...base, code: newTicketCode(), passengerId: passengers[pi]?.id ?? null, shared: false, qrSecret: newSecret(),
+          price: ticketPrice(item.lines.find((l) => l.passengerType === type)!, k),
           lines: perPassenger.map((e) => ({ name: e.name, merchantId: e.merchantId, uses: e.uses })),
         });
         names.push(order.snapshot.passengers[pi]?.name ?? null);
       }
       for (const e of item.entitlements.filter((x) => x.scope === 'SHARED')) {
-        tickets.push({ ...base, code: newTicketCode(), passengerId: null, shared: true, qrSecret: newSecret(), lines: [{ name: e.name, merchantId: e.merchantId, uses: e.uses }] });
+        // A shared entitlement comes with the passes at no price of its own.
+        tickets.push({ ...base, code: newTicketCode(), passengerId: null, shared: true, qrSecret: newSecret(), price: 0, lines: [{ name: e.name, merchantId: e.merchantId, uses: e.uses }] });
         names.push(null);
       }
     }
@@ -111,6 +117,16 @@ export class TicketService {
   }
 }
 
-function newSecret(): string {
+/**
+ * The k-th ticket's share of an order line: the unit price less an even share of the line's
+ * discount (the first tickets absorb the remainder), so the shares add up to the line subtotal.
+ */
+export function ticketPrice(line: { unitPrice: number; discount: number; qty: number }, k: number): number {
+  const base = Math.floor(line.discount / line.qty);
+  return line.unitPrice - base - (k < line.discount % line.qty ? 1 : 0);
+}
+
+/** A new rotating-QR secret. */
+export function newSecret(): string {
   return toBase64Url(new Uint8Array(randomBytes(16)));
 }

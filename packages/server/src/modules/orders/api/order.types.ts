@@ -47,11 +47,13 @@ export class OrderItemInput {
   @Field(() => Int, { nullable: true, description: 'Passengers on this item; default all' }) qty?: number | null;
 }
 
-@InputType()
+@InputType({ description: 'A passenger: inline (name and type), or a saved passenger (常用旅客) by savedPassengerId' })
 export class PassengerInput {
-  @Field() name!: string;
-  @Field(() => PassengerTypeEnum) type!: PassengerType;
+  @Field(() => String, { nullable: true, description: 'Required unless savedPassengerId is given' }) name?: string | null;
+  @Field(() => PassengerTypeEnum, { nullable: true, description: 'Required unless savedPassengerId is given' }) type?: PassengerType | null;
   @Field(() => String, { nullable: true }) phone?: string | null;
+  @Field(() => ID, { nullable: true, description: "One of the traveller's saved passengers: its name, type and phone are used" })
+  savedPassengerId?: string | null;
 }
 
 @InputType()

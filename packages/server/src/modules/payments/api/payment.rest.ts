@@ -25,8 +25,10 @@ function outcomeToRest(outcome: PaymentOutcome): RestResponse {
 function parseMockNotify(body: unknown) {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('BAD_USER_INPUT', 'Body must be a JSON object');
   const b = body as Record<string, unknown>;
+  // A change's fare difference is paid under its change number (out_trade_no "CH…") instead of an order id.
+  const outTradeNo = typeof b.out_trade_no === 'string' && b.order_id === undefined ? b.out_trade_no : null;
   const orderId = typeof b.order_id === 'string' && /^\d+$/.test(b.order_id) ? Number(b.order_id) : b.order_id;
-  if (typeof orderId !== 'number' || !Number.isSafeInteger(orderId) || orderId <= 0) {
+  if (!outTradeNo && (typeof orderId !== 'number' || !Number.isSafeInteger(orderId) || orderId <= 0)) {
     throw new AppError('BAD_USER_INPUT', 'order_id must be a positive integer', { field: 'order_id' });
   }
   if (typeof b.gateway_txn_id !== 'string' || !b.gateway_txn_id.trim() || b.gateway_txn_id.length > 64) {
@@ -37,7 +39,7 @@ function parseMockNotify(body: unknown) {
   if (b.status === 'SUCCESS' && (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0)) {
     throw new AppError('BAD_USER_INPUT', 'amount must be a non-negative integer number of fen', { field: 'amount' });
   }
-  return { orderId, txnId: b.gateway_txn_id.trim(), status: b.status, amount: typeof amount === 'number' ? amount : null };
+  return { orderId: outTradeNo ? null : (orderId as number), outTradeNo, txnId: b.gateway_txn_id.trim(), status: b.status, amount: typeof amount === 'number' ? amount : null };
 }
 
 /**
@@ -51,7 +53,10 @@ export function registerPaymentRoutes(app: App, router: RestRouter, wechatKeys: 
       '/payments/notify',
       restHandler(async (req: RestRequest) => {
         const n = parseMockNotify(req.body);
-        if (n.status === 'FAILED') {
+        if (n.status === 'FAILED' && n.orderId === null) {
+          return { status: 200, body: { status: 'failed', out_trade_no: n.outTradeNo, error: 'Payment failed' } };
+        }
+        if (n.status === 'FAILED' && n.orderId !== null) {
           const order = await app.services.payments.processFailure(req.ctx, { gateway: 'mock', orderId: n.orderId, txnId: n.txnId, amount: n.amount, reason: 'Payment failed' });
           if (!order) return outcomeToRest({ kind: 'ORDER_NOT_FOUND' });
           return { status: 200, body: { status: 'failed', order_id: order.id, order_status: order.status, error: 'Payment failed' } };
@@ -59,7 +64,8 @@ export function registerPaymentRoutes(app: App, router: RestRouter, wechatKeys: 
         const fault = app.config.NODE_ENV === 'test' ? (req.headers['x-test-fault'] as string | undefined) ?? null : null;
         try {
           const outcome = await app.services.payments.processSuccess(req.ctx, {
-            gateway: 'mock', orderId: n.orderId, txnId: n.txnId, amount: n.amount!, source: 'MOCK', injectFault: fault,
+            gateway: 'mock', ...(n.orderId !== null ? { orderId: n.orderId } : { orderNo: n.outTradeNo! }), txnId: n.txnId, amount: n.amount!,
+            source: 'MOCK', injectFault: fault,
           });
           if (outcome.kind === 'PROCESSED' && !outcome.replay) {
             (app.services.paymentGateway as MockPaymentGateway).paid?.set(outcome.body.out_trade_no, { transactionId: n.txnId, amount: n.amount! });
@@ -114,6 +120,45 @@ export function registerPaymentRoutes(app: App, router: RestRouter, wechatKeys: 
           return { status: 204 };
         } catch (err) {
           log.error({ err }, 'WeChat Pay notify processing failed; WeChat will retry');
+          return { status: 500, body: FAIL };
+        }
+      },
+      { raw: true },
+    );
+  }
+
+  if (app.config.PAYMENT_GATEWAY === 'wechat' && wechatKeys) {
+    router.add(
+      'POST',
+      '/payments/wechat/refund-notify',
+      async (req: RestRequest): Promise<RestResponse> => {
+        const log = req.ctx.log.child({ route: 'wechat-refund-notify' });
+        const verdict = verifyNotifySignature(pickWechatpayHeaders(req.headers as Record<string, string>), req.rawBody, wechatKeys, Date.now());
+        if (!verdict.ok) {
+          log.warn({ reason: verdict.reason }, 'refused a WeChat Pay refund notify');
+          return { status: 401, body: FAIL };
+        }
+        let notify: { event_type?: string; resource?: any };
+        let resource: any;
+        try {
+          notify = JSON.parse(req.rawBody.toString('utf8'));
+          resource = decryptNotifyResource(notify.resource, app.config.WECHATPAY_APIV3_KEY!);
+        } catch (err) {
+          log.warn({ reason: err instanceof WechatCryptoError ? err.code : 'BAD_BODY' }, 'refused a WeChat Pay refund notify');
+          return { status: 400, body: FAIL };
+        }
+        const status = { 'REFUND.SUCCESS': 'SUCCESS', 'REFUND.ABNORMAL': 'ABNORMAL', 'REFUND.CLOSED': 'CLOSED' }[notify.event_type ?? ''] as
+          | 'SUCCESS' | 'ABNORMAL' | 'CLOSED' | undefined;
+        if (!status || resource.mchid !== app.config.WECHATPAY_MCHID) {
+          log.warn({ event: notify.event_type }, 'WeChat Pay refund notify ignored');
+          return { status: 204 };
+        }
+        try {
+          // Idempotent: a repeated or late result for a refund already final changes nothing.
+          await app.services.refunds.applyResult(req.ctx, String(resource.out_refund_no), status, resource.refund_id ?? null);
+          return { status: 204 };
+        } catch (err) {
+          log.error({ err }, 'refund notify processing failed; WeChat will retry');
           return { status: 500, body: FAIL };
         }
       },

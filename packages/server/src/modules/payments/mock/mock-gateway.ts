@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { PaymentGateway, PaymentRequest, PaymentStatus } from '../gateway.js';
+import type { PaymentGateway, PaymentRequest, PaymentStatus, RefundRequest, RefundStatus } from '../gateway.js';
 
 /**
  * The mock gateway (dev and test): payments are "made" by calling `POST /payments/notify`, the
@@ -10,6 +10,9 @@ export class MockPaymentGateway implements PaymentGateway {
   /** Payments the mock notify route accepted, by order number (for queries). */
   readonly paid = new Map<string, { transactionId: string; amount: number }>();
   readonly closed = new Set<string>();
+  readonly refunds = new Map<string, RefundStatus & { amount: number }>();
+  /** Tests set this to make the next refunds fail as WeChat's ABNORMAL would. */
+  failRefunds = false;
 
   async createPayment(req: PaymentRequest) {
     const prepayId = `mock_${req.orderNo}`;
@@ -25,6 +28,18 @@ export class MockPaymentGateway implements PaymentGateway {
     const p = this.paid.get(orderNo);
     if (p) return { state: 'SUCCESS', transactionId: p.transactionId, amount: p.amount };
     return { state: this.closed.has(orderNo) ? 'CLOSED' : 'NOTPAY', transactionId: null, amount: null };
+  }
+
+  async refund(req: RefundRequest): Promise<RefundStatus> {
+    const existing = this.refunds.get(req.refundNo);
+    if (existing) return existing;
+    const r = { status: this.failRefunds ? ('ABNORMAL' as const) : ('SUCCESS' as const), refundId: `mock_rf_${req.refundNo}`, amount: req.amount };
+    this.refunds.set(req.refundNo, r);
+    return r;
+  }
+
+  async queryRefund(refundNo: string): Promise<RefundStatus | null> {
+    return this.refunds.get(refundNo) ?? null;
   }
 
   async closePayment(orderNo: string) {

@@ -4,7 +4,7 @@ import { X509Certificate, randomBytes } from 'node:crypto';
 import WxPay from 'wechatpay-node-v3';
 import type { AppConfig } from '../../../app/config.js';
 import { AppError } from '../../../common/errors.js';
-import type { PaymentGateway, PaymentRequest, PaymentStatus } from '../gateway.js';
+import type { PaymentGateway, PaymentRequest, PaymentStatus, RefundRequest, RefundStatus } from '../gateway.js';
 import { buildJsapiPayParams, pickWechatpayHeaders, verifyNotifySignature, type WechatPayVerifierKeys } from './wechat-crypto.js';
 
 /** WeChat Pay's keys we hold: the WeChat Pay public key by id, and/or platform certificates by serial. */
@@ -77,6 +77,26 @@ export class WechatPayGateway implements PaymentGateway {
     if (res.json?.code === 'ORDERPAID') return 'ALREADY_PAID' as const;
     if (res.json?.code === 'ORDER_NOT_EXIST' || res.status === 404) return 'NOT_FOUND' as const;
     throw this.gatewayError(res);
+  }
+
+  async refund(req: RefundRequest): Promise<RefundStatus> {
+    const body = {
+      ...(req.transactionId ? { transaction_id: req.transactionId } : { out_trade_no: req.orderNo }),
+      out_refund_no: req.refundNo,
+      reason: req.reason.slice(0, 80),
+      notify_url: `${this.config.WECHATPAY_NOTIFY_BASE_URL!.replace(/\/$/, '')}/payments/wechat/refund-notify`,
+      amount: { refund: req.amount, total: req.total, currency: req.currency },
+    };
+    const res = await this.call('POST', '/v3/refund/domestic/refunds', body);
+    if (res.status !== 200) throw this.gatewayError(res);
+    return { status: res.json.status, refundId: res.json.refund_id ?? null };
+  }
+
+  async queryRefund(refundNo: string): Promise<RefundStatus | null> {
+    const res = await this.call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(refundNo)}`);
+    if (res.status === 404) return null;
+    if (res.status !== 200) throw this.gatewayError(res);
+    return { status: res.json.status, refundId: res.json.refund_id ?? null };
   }
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: any; raw: string }> {

@@ -1,0 +1,4 @@
+export * from './generated/graphql';
+export * from './operation';
+export * from './client';
+export * from './error-messages';

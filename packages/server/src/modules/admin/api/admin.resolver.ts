@@ -1,0 +1,74 @@
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../../app/context.js';
+import { requireAdmin, type AdminRole } from '../admin-session.js';
+import {
+  AdminAccount, AdminMetricsView, AdminOrderPage, AdminSession, AuditPage, PaymentAnomalyView, PlatformSettingsView, SettingsInput,
+} from './admin.types.js';
+
+/** Admin accounts, settings, metrics, audit and orders: thin adapters over the admin services. */
+@Resolver()
+export class AdminResolver {
+  @Mutation(() => AdminSession, { description: 'Admin login; the token goes in Authorization: Bearer' })
+  adminLogin(@Ctx() ctx: RequestContext, @Arg('username') username: string, @Arg('password') password: string) {
+    return ctx.app.services.adminAccounts.login(ctx, username, password);
+  }
+
+  @Mutation(() => AdminAccount, { description: 'Creates an admin (ADMIN) or read-only (OPERATOR) account' })
+  adminCreateAccount(@Ctx() ctx: RequestContext, @Arg('username') username: string, @Arg('password') password: string, @Arg('role') role: string) {
+    return ctx.app.services.adminAccounts.create(ctx, { username, password, role: role as AdminRole });
+  }
+
+  @Query(() => AdminMetricsView, { description: 'Dashboard numbers over a date range (default: the last 14 days); poll it to refresh live' })
+  adminMetrics(
+    @Ctx() ctx: RequestContext,
+    @Arg('fromDate', () => String, { nullable: true }) fromDate?: string,
+    @Arg('toDate', () => String, { nullable: true }) toDate?: string,
+  ) {
+    return ctx.app.services.adminMetrics.metrics(ctx, fromDate, toDate);
+  }
+
+  @Query(() => PlatformSettingsView)
+  async adminSettings(@Ctx() ctx: RequestContext) {
+    requireAdmin(ctx.principal, 'read');
+    return ctx.app.services.settings.get(ctx);
+  }
+
+  @Mutation(() => PlatformSettingsView, { description: 'Seat hold, passenger limit, optional notifications' })
+  adminUpdateSettings(@Ctx() ctx: RequestContext, @Arg('input') input: SettingsInput) {
+    return ctx.app.services.settings.update(ctx, {
+      lockDurationMinutes: input.lockDurationMinutes ?? undefined,
+      maxPassengersPerOrder: input.maxPassengersPerOrder ?? undefined,
+      orderCompletedNotification: input.orderCompletedNotification,
+    });
+  }
+
+  @Query(() => AuditPage, { description: 'Every admin change, newest first' })
+  adminAuditLog(
+    @Ctx() ctx: RequestContext,
+    @Arg('entityType', () => String, { nullable: true }) entityType?: string,
+    @Arg('entityId', () => String, { nullable: true }) entityId?: string,
+    @Arg('actor', () => String, { nullable: true }) actor?: string,
+    @Arg('limit', () => Int, { nullable: true }) limit?: number,
+    @Arg('offset', () => Int, { nullable: true }) offset?: number,
+  ) {
+    return ctx.app.services.adminQueries.audit(ctx, { entityType, entityId, actor, limit, offset });
+  }
+
+  @Query(() => AdminOrderPage)
+  adminOrders(
+    @Ctx() ctx: RequestContext,
+    @Arg('status', () => String, { nullable: true }) status?: string,
+    @Arg('fromDate', () => String, { nullable: true }) fromDate?: string,
+    @Arg('toDate', () => String, { nullable: true }) toDate?: string,
+    @Arg('orderNo', () => String, { nullable: true }) orderNo?: string,
+    @Arg('limit', () => Int, { nullable: true }) limit?: number,
+    @Arg('offset', () => Int, { nullable: true }) offset?: number,
+  ) {
+    return ctx.app.services.adminQueries.orders(ctx, { status, fromDate, toDate, orderNo, limit, offset });
+  }
+
+  @Query(() => [PaymentAnomalyView], { description: 'Flagged payment notifications (unknown order, other amount, reused or second transaction)' })
+  adminPaymentAnomalies(@Ctx() ctx: RequestContext, @Arg('unresolvedOnly', { defaultValue: true }) unresolvedOnly: boolean) {
+    return ctx.app.services.adminQueries.paymentAnomalies(ctx, unresolvedOnly);
+  }
+}

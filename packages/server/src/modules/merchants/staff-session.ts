@@ -1,0 +1,102 @@
+import type { Sql } from '../../common/db/sql.js';
+import { AppError } from '../../common/errors.js';
+import type { Principal } from '../identity/auth.service.js';
+import type { StaffSessionClaims } from '../identity/session-token.js';
+import type { StaffRole } from './merchant-staff.entities.js';
+
+/** A staff member logged in on a terminal: the principal of a staff token. */
+export interface StaffPrincipal {
+  kind: 'staff';
+  staffId: number;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  merchantId: number;
+  merchantCode: string;
+  merchantName: string;
+  terminalId: number;
+  terminalCode: string;
+  terminalName: string;
+}
+
+/** How long a staff token lasts (one shift and some). */
+export const STAFF_TOKEN_TTL_SECONDS = 12 * 3600;
+
+interface SessionRow {
+  staffId: number;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  staffEnabled: boolean;
+  sessionVersion: number;
+  merchantId: number;
+  merchantCode: string;
+  merchantName: string;
+  merchantEnabled: boolean;
+  terminalId: number;
+  terminalCode: string;
+  terminalName: string;
+  terminalEnabled: boolean;
+  terminalMerchantId: number;
+}
+
+/**
+ * Turns verified staff token claims into a principal, re-reading the staff account, its terminal and
+ * its merchant on every request (one primary-key lookup): a disabled account, terminal or merchant,
+ * or a token older than the last password reset, is refused at once, on every instance.
+ */
+export async function resolveStaffPrincipal(sql: Sql, claims: StaffSessionClaims): Promise<StaffPrincipal> {
+  const [row] = await sql.query<SessionRow>(
+    `SELECT s.id AS "staffId", s.username, s.display_name AS "displayName", s.role, s.enabled AS "staffEnabled",
+            s.session_version AS "sessionVersion", m.id AS "merchantId", m.code AS "merchantCode", m.name AS "merchantName",
+            m.enabled AS "merchantEnabled", t.id AS "terminalId", t.code AS "terminalCode", t.name AS "terminalName",
+            t.enabled AS "terminalEnabled", t.merchant_id AS "terminalMerchantId"
+       FROM merchant_staff s JOIN merchant m ON m.id = s.merchant_id JOIN terminal t ON t.id = $2
+      WHERE s.id = $1`,
+    [claims.sub, claims.tid],
+  );
+  if (!row || row.merchantId !== claims.mid || row.terminalMerchantId !== claims.mid || row.sessionVersion !== claims.sv) {
+    throw new AppError('UNAUTHENTICATED', 'This staff session is no longer valid; please log in again');
+  }
+  assertEnabled(row);
+  return {
+    kind: 'staff', staffId: row.staffId, username: row.username, displayName: row.displayName, role: row.role,
+    merchantId: row.merchantId, merchantCode: row.merchantCode, merchantName: row.merchantName,
+    terminalId: row.terminalId, terminalCode: row.terminalCode, terminalName: row.terminalName,
+  };
+}
+
+/** Throws the coded refusal for a disabled merchant, staff account or terminal (login and every request). */
+export function assertEnabled(row: { merchantEnabled: boolean; staffEnabled: boolean; terminalEnabled: boolean; terminalCode?: string }): void {
+  if (!row.merchantEnabled) throw new AppError('MERCHANT_DISABLED', 'This merchant is disabled');
+  if (!row.staffEnabled) throw new AppError('STAFF_DISABLED', 'This staff account is disabled; ask your manager');
+  if (!row.terminalEnabled) throw new AppError('TERMINAL_DISABLED', row.terminalCode ? `Terminal ${row.terminalCode} is disabled` : 'This terminal is disabled');
+}
+
+/** The staff principal, or UNAUTHENTICATED (no token) / FORBIDDEN (a traveller's token). */
+export function requireStaff(principal: Principal | null): StaffPrincipal {
+  if (!principal) throw new AppError('UNAUTHENTICATED', 'Log in on a terminal first');
+  if (principal.kind !== 'staff') throw new AppError('FORBIDDEN', 'Only merchant staff can do this');
+  return principal;
+}
+
+/** The staff principal of a MANAGER, else FORBIDDEN. */
+export function requireManager(principal: Principal | null): StaffPrincipal {
+  const staff = requireStaff(principal);
+  if (staff.role !== 'MANAGER') throw new AppError('FORBIDDEN', 'Only a merchant manager can do this');
+  return staff;
+}
+
+/**
+ * Re-reads whether a principal's merchant, account and terminal are still enabled (for long-lived
+ * connections such as a live feed, which authenticated once at subscribe time).
+ */
+export async function recheckStaff(sql: Sql, staff: StaffPrincipal): Promise<void> {
+  const [row] = await sql.query<{ merchantEnabled: boolean; staffEnabled: boolean; terminalEnabled: boolean }>(
+    `SELECT m.enabled AS "merchantEnabled", s.enabled AS "staffEnabled", t.enabled AS "terminalEnabled"
+       FROM merchant_staff s JOIN merchant m ON m.id = s.merchant_id JOIN terminal t ON t.id = $2 WHERE s.id = $1`,
+    [staff.staffId, staff.terminalId],
+  );
+  if (!row) throw new AppError('UNAUTHENTICATED', 'This staff session is no longer valid; please log in again');
+  assertEnabled({ ...row, terminalCode: staff.terminalCode });
+}

@@ -1,0 +1,296 @@
+import { randomBytes } from 'node:crypto';
+import { parseQrToken, type QrRefusal, type TicketStatus } from '@deeptravel/shared';
+import type { RequestContext } from '../../app/context.js';
+import { AppError, isRetryableDbError } from '../../common/errors.js';
+import { settleOrderIfFinal } from '../orders/order-completion.js';
+import { transitionTickets } from '../tickets/ticket-transitions.js';
+import { requireStaff, type StaffPrincipal } from '../merchants/staff-session.js';
+import { hkDateTime } from './redemption-csv.js';
+import { lineRefusal, REFUSAL_MESSAGES, type CodeRefusal, type DenialReason, type LineRefusal } from './redemption-reasons.js';
+import { redemptionRepository as repo, type RedemptionView, type ScanLineRow, type ScanRow, type ScanTicketRow } from './redemption.repository.js';
+
+/** How long a scan may be redeemed against (then scan again: the code rotates anyway). */
+export const SCAN_VALID_SECONDS = 120;
+/** Most lines one batch redeem may name. */
+export const MAX_BATCH = 50;
+
+/** Outbox topics of redemption (the notifications issue sends the traveller a message). */
+export const REDEMPTION_EVENTS = { recorded: 'redemption.recorded' } as const;
+
+/** A line of a scanned ticket. Usage is shown only for the scanning merchant's own lines. */
+export interface ScannedLine {
+  id: number;
+  name: string;
+  merchantName: string;
+  /** True when the scanning merchant redeems this line. */
+  own: boolean;
+  usesTotal: number | null;
+  usesLeft: number | null;
+  redeemable: boolean;
+  reason: LineRefusal | null;
+  lastRedeemedAt: Date | null;
+  lastRedeemedTerminal: string | null;
+}
+
+export interface ScannedTicket {
+  id: number;
+  code: string;
+  status: TicketStatus;
+  productName: string;
+  shared: boolean;
+  /** Only when the scanning merchant has a line on this ticket. */
+  passengerName: string | null;
+  passengerType: string | null;
+  validFrom: Date;
+  validUntil: Date;
+  redeemable: boolean;
+  reason: LineRefusal | null;
+  lines: ScannedLine[];
+}
+
+/** What a scan shows the gate: the tickets, each line's verdict, and the nonce to redeem with. */
+export interface ScanResult {
+  scanNonce: string;
+  kind: 'TICKET' | 'ORDER';
+  ref: string;
+  scannedAt: Date;
+  /** Redeem with this scan before then. */
+  expiresAt: Date;
+  /** True when at least one line can be redeemed now by this merchant. */
+  allowed: boolean;
+  reason: LineRefusal | null;
+  tickets: ScannedTicket[];
+}
+
+/** A redemption as returned to staff: `replayed` when the same request (same nonce and line) was already done. */
+export type RedemptionResult = RedemptionView & { replayed: boolean };
+
+/** One item of a batch redeem: the redemption, or the coded refusal. */
+export interface BatchOutcome {
+  ticketId: number;
+  lineId: number;
+  redemption: RedemptionResult | null;
+  error: { code: string; message: string; details: Record<string, unknown> } | null;
+}
+
+const QR_REFUSALS: Record<QrRefusal, { code: CodeRefusal; message: string }> = {
+  MALFORMED: { code: 'QR_MALFORMED', message: 'This is not a DeepTravel code' },
+  UNKNOWN_KEY: { code: 'QR_UNKNOWN_KEY', message: 'This code was signed with a key we do not know' },
+  BAD_SIGNATURE: { code: 'QR_BAD_SIGNATURE', message: 'This code is forged or was altered' },
+  STALE_CODE: { code: 'QR_STALE', message: 'This code has expired; ask the traveller to show the live code' },
+};
+
+function newScanNonce(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function uniqueViolation(err: unknown): string | null {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  if (e?.code !== '23505') return null;
+  return e.constraint ?? (/"([a-z_]+)"/.exec(e.message ?? '')?.[1] ?? '');
+}
+
+/**
+ * Redemption (核销) at the gate: `scanCode` verifies a ticket or order QR and shows what this
+ * merchant may redeem; `redeem` takes one use of one line atomically and idempotently. Every scan
+ * and every attempt, allowed or denied, is written to the redemption log.
+ */
+export class RedemptionService {
+  /** Verifies a scanned payload (signature, key, rotating part) and returns each line's verdict. */
+  async scanCode(ctx: RequestContext, payload: string): Promise<ScanResult> {
+    const staff = requireStaff(ctx.principal);
+    const now = ctx.app.clock.now();
+    const db = ctx.app.db;
+    const base = { at: now, merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId, action: 'SCAN' as const };
+    const refuse = async (code: CodeRefusal, message: string, extra: Record<string, unknown> = {}): Promise<never> => {
+      await repo.insertLog(db, { ...base, result: 'DENIED', reason: code, ...extra });
+      throw new AppError(code, message);
+    };
+
+    const token = typeof payload === 'string' ? payload.trim() : '';
+    const verified = ctx.app.qr.verify(token);
+    if ('refusal' in verified) {
+      const r = QR_REFUSALS[verified.refusal];
+      // The claims of a refused code are untrusted: kept for the audit only.
+      const claimed = parseQrToken(token)?.claims;
+      return refuse(r.code, r.message, { detail: claimed ? { claimedTyp: claimed.typ, claimedRef: String(claimed.ref).slice(0, 100) } : null });
+    }
+    const { claims } = verified.parsed;
+    const codes = claims.typ === 'O' ? (Array.isArray(claims.tickets) ? claims.tickets.filter((c) => typeof c === 'string').slice(0, 100) : []) : [];
+    const qr = { qrTyp: claims.typ, qrRef: claims.ref };
+    const tickets = await repo.scanTickets(db, claims.typ, claims.ref, codes);
+    if (!tickets.length) return refuse('TICKET_NOT_FOUND', 'No ticket matches this code', qr);
+    const secret = claims.typ === 'T' ? tickets[0].qrSecret : ctx.app.qr.orderSecret(claims.ref);
+    const step = ctx.app.qr.rotatingStep(verified.parsed, secret, now);
+    const single = claims.typ === 'T' ? tickets[0].id : null;
+    if (step === null) return refuse('QR_STALE', QR_REFUSALS.STALE_CODE.message, { ...qr, ticketId: single });
+
+    const lines = await repo.scanLines(db, tickets.map((t) => t.id), claims.ref, step);
+    const scanned = tickets.map((t) => this.scannedTicket(t, lines.filter((l) => l.ticketId === t.id), staff, now));
+    const allowed = scanned.some((t) => t.redeemable);
+    const reason = allowed ? null : (scanned.find((t) => t.lines.some((l) => l.own))?.reason ?? 'OTHER_MERCHANT');
+    const scanNonce = newScanNonce();
+    await repo.insertLog(db, {
+      ...base, result: allowed ? 'ALLOWED' : 'DENIED', reason, scanNonce, ...qr, qrStep: step, ticketId: single,
+      detail: claims.typ === 'O' ? { codes: tickets.map((t) => t.code) } : null,
+    });
+    return {
+      scanNonce, kind: claims.typ === 'T' ? 'TICKET' : 'ORDER', ref: claims.ref, scannedAt: now,
+      expiresAt: new Date(now.getTime() + SCAN_VALID_SECONDS * 1000), allowed, reason, tickets: scanned,
+    };
+  }
+
+  private scannedTicket(t: ScanTicketRow, lines: ScanLineRow[], staff: StaffPrincipal, now: Date): ScannedTicket {
+    const out: ScannedLine[] = lines.map((l) => {
+      const own = l.merchantId === staff.merchantId;
+      const reason = lineRefusal(t, l, staff.merchantId, now, l.replayed);
+      // Another merchant's line: its name and merchant (so staff can send the traveller on), never its usage.
+      return {
+        id: l.id, name: l.name, merchantName: l.merchantName, own, redeemable: reason === null, reason,
+        usesTotal: own ? l.usesTotal : null, usesLeft: own ? l.usesLeft : null,
+        lastRedeemedAt: own ? l.lastRedeemedAt : null, lastRedeemedTerminal: own ? l.lastTerminalCode : null,
+      };
+    });
+    const mine = out.filter((l) => l.own);
+    const redeemable = mine.some((l) => l.redeemable);
+    return {
+      id: t.id, code: t.code, status: t.status, productName: t.productName, shared: t.shared,
+      passengerName: mine.length ? t.passengerName : null, passengerType: mine.length ? t.passengerType : null,
+      validFrom: t.validFrom, validUntil: t.validUntil, redeemable,
+      reason: redeemable ? null : (mine[0]?.reason ?? 'OTHER_MERCHANT'), lines: out,
+    };
+  }
+
+  /**
+   * Takes one use of a line, with the nonce of a scan made on this terminal in the last two minutes.
+   * The same nonce and line again returns the first result (`replayed: true`); concurrent redeems of
+   * one line give one success and ALREADY_REDEEMED (with when and where) for the others.
+   */
+  async redeem(ctx: RequestContext, input: { scanNonce: string; ticketId: number; lineId: number }): Promise<RedemptionResult> {
+    const staff = requireStaff(ctx.principal);
+    const db = ctx.app.db;
+    const nonce = typeof input.scanNonce === 'string' ? input.scanNonce.trim().slice(0, 64) : '';
+    const scan = nonce ? await repo.scanByNonce(db, nonce, input.lineId) : null;
+    if (!scan || scan.terminalId !== staff.terminalId || scan.staffId !== staff.staffId) {
+      // Logged too: a nonce from another terminal is worth seeing in the audit.
+      await repo.insertLog(db, {
+        at: ctx.app.clock.now(), merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId, action: 'REDEEM', result: 'DENIED',
+        reason: 'SCAN_NOT_FOUND', detail: { ticketId: input.ticketId, lineId: input.lineId },
+      });
+      throw new AppError('SCAN_NOT_FOUND', 'Scan the code first (this scan is unknown on this terminal)');
+    }
+    if (scan.priorRedemptionId) return this.replay(ctx, scan.priorRedemptionId);
+    const now = ctx.app.clock.now();
+    const deny = (reason: DenialReason, message: string, details: Record<string, unknown> = {}) => this.deny(ctx, staff, scan, nonce, input, reason, message, details);
+    if (now.getTime() - new Date(scan.at).getTime() > SCAN_VALID_SECONDS * 1000) {
+      return deny('SCAN_EXPIRED', 'This scan is too old; scan the code again');
+    }
+    const codes = scan.detail?.codes ?? [];
+    let done: RedemptionResult | null;
+    try {
+      done = await db.tx(async (sql) => {
+        // The order row first, then the ticket: the lock order of refunds, changes and expiry, so a
+        // last-line redemption (which settles the order) can never deadlock with a refund.
+        await sql.query('SELECT o.id FROM orders o JOIN ticket t ON t.order_id = o.id WHERE t.id = $1 FOR UPDATE OF o', [input.ticketId]);
+        const line = await repo.redeemLine(sql, { ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, now, ref: scan.qrRef, codes });
+        if (!line) return null;
+        const actor = `staff:${staff.staffId}@${staff.terminalCode}`;
+        let ticketStatus: TicketStatus = 'ACTIVE';
+        if (line.usesLeft === 0 && (await repo.linesLeft(sql, input.ticketId)) === 0) {
+          await transitionTickets(ctx, sql, [{ id: input.ticketId, status: 'ACTIVE', code: line.ticketCode }], 'REDEEMED', actor, 'ALL_LINES_USED');
+          ticketStatus = 'REDEEMED';
+          await settleOrderIfFinal(ctx, sql, line.orderId, actor);
+        }
+        const id = await repo.insertRedemption(sql, {
+          at: now, ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId,
+          scanNonce: nonce, qrRef: scan.qrRef, qrStep: scan.qrStep, qrTyp: scan.qrTyp, usesLeftAfter: line.usesLeft,
+        });
+        const view: RedemptionView = {
+          id, at: now, merchantId: staff.merchantId, terminalId: staff.terminalId, terminalCode: staff.terminalCode, terminalName: staff.terminalName,
+          staffId: staff.staffId, staffUsername: staff.username, ticketId: input.ticketId, ticketCode: line.ticketCode, ticketStatus,
+          lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, usesTotal: line.usesTotal,
+          productName: line.productName, passengerName: line.passengerName,
+        };
+        await ctx.app.outbox.add(sql, REDEMPTION_EVENTS.recorded, {
+          redemptionId: id, travellerId: line.travellerId, orderId: line.orderId, ticketId: input.ticketId, ticketCode: line.ticketCode,
+          lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, merchantId: staff.merchantId, merchantName: staff.merchantName,
+          terminal: staff.terminalCode, terminalName: staff.terminalName, at: now.toISOString(),
+        });
+        // The live feed hears it only once it is true (Redis pub/sub: every instance's subscribers).
+        sql.afterCommit(() => ctx.app.pubsub.publish('REDEMPTION_RECORDED', staff.merchantId, { ...view, at: now.toISOString() }));
+        return { ...view, replayed: false };
+      }, { lockTimeoutMs: 2000 });
+    } catch (err) {
+      const constraint = uniqueViolation(err);
+      if (constraint === 'redemption_scan_line_unique') {
+        // The same request raced itself: the other copy won; answer with its result.
+        const prior = await repo.scanByNonce(db, nonce, input.lineId);
+        if (prior?.priorRedemptionId) return this.replay(ctx, prior.priorRedemptionId);
+      }
+      if (constraint === 'redemption_qr_step_unique') return deny('REPLAYED_CODE', REFUSAL_MESSAGES.REPLAYED_CODE);
+      if (isRetryableDbError(err)) throw new AppError('BUSY_RETRY', 'This ticket is busy; please try again', { retryAfterMs: 200 });
+      throw err;
+    }
+    if (done) return done;
+    return this.refusal(ctx, staff, scan, nonce, input, now);
+  }
+
+  /** Redeems several lines of one scan (a group at the gate); each item succeeds or fails on its own. */
+  async redeemBatch(ctx: RequestContext, scanNonce: string, items: Array<{ ticketId: number; lineId: number }>): Promise<BatchOutcome[]> {
+    requireStaff(ctx.principal);
+    if (!items.length || items.length > MAX_BATCH) throw new AppError('BAD_USER_INPUT', `Name 1 to ${MAX_BATCH} lines`, { field: 'items' });
+    const out: BatchOutcome[] = [];
+    // One after another: each is its own transaction, and the tickets' row locks are never held together.
+    for (const item of items) {
+      try {
+        out.push({ ...item, redemption: await this.redeem(ctx, { scanNonce, ...item }), error: null });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        out.push({ ...item, redemption: null, error: { code: err.code, message: err.message, details: err.details } });
+      }
+    }
+    return out;
+  }
+
+  private async replay(ctx: RequestContext, redemptionId: number): Promise<RedemptionResult> {
+    const view = await repo.redemptionView(ctx.app.db, redemptionId);
+    if (!view) throw new Error(`redemption ${redemptionId} vanished`);
+    return { ...view, replayed: true };
+  }
+
+  /** Works out (after the fact) why the conditional UPDATE took nothing, logs it and throws the coded refusal (or replays a twin). */
+  private async refusal(
+    ctx: RequestContext, staff: StaffPrincipal, scan: ScanRow, nonce: string, input: { ticketId: number; lineId: number }, now: Date,
+  ): Promise<RedemptionResult> {
+    const deny = (reason: DenialReason, message: string, details: Record<string, unknown> = {}) => this.deny(ctx, staff, scan, nonce, input, reason, message, details);
+    const d = await repo.diagnose(ctx.app.db, { ...input, ref: scan.qrRef, codes: scan.detail?.codes ?? [], step: scan.qrStep, nonce });
+    // The same request, sent twice at once: the first copy redeemed; this one answers with its result.
+    if (d?.priorRedemptionId) return this.replay(ctx, d.priorRedemptionId);
+    if (!d || !d.inScan) return deny('TICKET_NOT_FOUND', 'This ticket is not in the scanned code');
+    if (d.lineId === null || d.merchantId === null || d.usesLeft === null) return deny('LINE_NOT_FOUND', 'This ticket has no such line');
+    const reason = lineRefusal(d, { merchantId: d.merchantId, usesLeft: d.usesLeft }, staff.merchantId, now, d.replayed);
+    if (reason === 'ALREADY_REDEEMED' && d.lastAt) {
+      return deny(reason, `Already redeemed at ${hkDateTime(d.lastAt)} (HKT) on ${d.lastTerminalCode} (${d.lastTerminalName})`, {
+        redeemedAt: new Date(d.lastAt).toISOString(), terminalCode: d.lastTerminalCode, terminalName: d.lastTerminalName, merchantName: d.lastMerchantName,
+      });
+    }
+    if (reason) return deny(reason, REFUSAL_MESSAGES[reason]);
+    // It was redeemable a moment ago and is again (a refund or change fell back meanwhile): let the gate retry.
+    throw new AppError('BUSY_RETRY', 'This ticket changed meanwhile; please try again', { retryAfterMs: 200 });
+  }
+
+  private async deny(
+    ctx: RequestContext, staff: StaffPrincipal, scan: ScanRow, nonce: string, input: { ticketId: number; lineId: number },
+    reason: DenialReason, message: string, details: Record<string, unknown>,
+  ): Promise<never> {
+    await repo.insertLog(ctx.app.db, {
+      at: ctx.app.clock.now(), merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId, action: 'REDEEM', result: 'DENIED',
+      reason, scanNonce: nonce, qrTyp: scan.qrTyp, qrRef: scan.qrRef, qrStep: scan.qrStep,
+      // Another merchant's ticket and line ids stay out of this merchant's log rows' joins.
+      ticketId: reason === 'TICKET_NOT_FOUND' ? null : input.ticketId,
+      ticketLineId: reason === 'OTHER_MERCHANT' || reason === 'LINE_NOT_FOUND' || reason === 'TICKET_NOT_FOUND' ? null : input.lineId,
+      detail: { ticketId: input.ticketId, lineId: input.lineId },
+    });
+    throw new AppError(reason, message, details);
+  }
+}
