@@ -80,6 +80,7 @@ interface GraphQLResponse<T> {
 export class GraphQLClient {
   /** Server time minus device time, from the last response's `Date` header (a phone's clock is often wrong). */
   serverOffsetMs = 0;
+  private offsetKnown = false;
 
   constructor(private readonly opts: ClientOptions) {}
 
@@ -134,7 +135,10 @@ export class GraphQLClient {
     if (Number.isNaN(server)) return;
     // The Date header has whole seconds: take the middle of its second, against the middle of the round trip.
     const local = (sentAt + Date.now()) / 2;
-    this.serverOffsetMs = server + 500 - local;
+    const offset = server + 500 - local;
+    // Each reading is ±0.5 s: keep the first, and move only for a real change (the countdown must not jitter).
+    if (!this.offsetKnown || Math.abs(offset - this.serverOffsetMs) > 1500) this.serverOffsetMs = offset;
+    this.offsetKnown = true;
   }
 }
 

@@ -56,3 +56,20 @@ describe('money', () => {
     expect(formatFen(5)).toBe('0.05');
   });
 });
+
+import { Money, parseDecimalAmount, sumMoney } from './money.js';
+
+describe('Money', () => {
+  it('adds amounts of one currency and refuses a mix', () => {
+    expect(sumMoney([Money.of(4200, 'CNY'), Money.of(2100, 'CNY')]).amount).toBe(6300);
+    expect(() => Money.of(100, 'CNY').add(Money.of(100, 'HKD'))).toThrow(/cannot add HKD to CNY/);
+    expect(() => Money.of(1.5, 'HKD')).toThrow();
+    expect(Money.of(4205, 'HKD').format()).toBe('HK$42.05');
+  });
+  it('parses bill amounts without floating point', () => {
+    expect(parseDecimalAmount('`42.00')).toBe(4200);
+    expect(parseDecimalAmount('0.5')).toBe(50);
+    expect(parseDecimalAmount('19.99')).toBe(1999);
+    expect(() => parseDecimalAmount('abc')).toThrow();
+  });
+});

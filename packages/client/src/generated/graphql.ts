@@ -54,6 +54,26 @@ export type FareTierInput = {
   unitPrice: Scalars['Int']['input'];
 };
 
+export type GtfsFileInput = {
+  content: Scalars['String']['input'];
+  /** e.g. stops.txt */
+  name: Scalars['String']['input'];
+};
+
+export type GtfsImportInput = {
+  capacity?: InputMaybe<Scalars['Int']['input']>;
+  /** false: report only; true: import */
+  confirm: Scalars['Boolean']['input'];
+  /** The feed as text files… */
+  files?: InputMaybe<Array<GtfsFileInput>>;
+  fromDate?: InputMaybe<Scalars['String']['input']>;
+  /** The merchant that operates these routes */
+  operatorMerchantId: Scalars['ID']['input'];
+  toDate?: InputMaybe<Scalars['String']['input']>;
+  /** …or as a zip, base64 */
+  zipBase64?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type OrderItemInput = {
   productId: Scalars['ID']['input'];
   /** Passengers on this item; default all */
@@ -238,6 +258,284 @@ export type TripInput = {
   status?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type AdminCitiesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminCitiesQuery = { adminCities: Array<{ id: string, code: string, nameZh: string, nameEn: string, pinyin: string, isHot: boolean, sortOrder: number }> };
+
+export type AdminStationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminStationsQuery = { adminStations: Array<{ id: string, code: string, cityId: string, nameZh: string, nameEn: string }> };
+
+export type AdminUpsertCityMutationVariables = Exact<{
+  input: CityInput;
+}>;
+
+
+export type AdminUpsertCityMutation = { adminUpsertCity: string };
+
+export type AdminUpsertStationMutationVariables = Exact<{
+  input: StationInput;
+}>;
+
+
+export type AdminUpsertStationMutation = { adminUpsertStation: string };
+
+export type AdminRoutesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminRoutesQuery = { adminRoutes: Array<{ id: string, code: string, mode: string, originId: string, destinationId: string, operatorId: string, durationMinutes: number, enabled: boolean }> };
+
+export type AdminUpsertRouteMutationVariables = Exact<{
+  input: RouteInput;
+}>;
+
+
+export type AdminUpsertRouteMutation = { adminUpsertRoute: string };
+
+export type AdminTripsQueryVariables = Exact<{
+  routeId?: InputMaybe<Scalars['ID']['input']>;
+  fromDate?: InputMaybe<Scalars['String']['input']>;
+  toDate?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type AdminTripsQuery = { adminTrips: { total: number, items: Array<{ id: string, routeId: string, productId: string, departureAt: string, arrivalAt: string, capacity: number, sold: number, locked: number, available: number, status: string }> } };
+
+export type AdminUpsertTripMutationVariables = Exact<{
+  input: TripInput;
+}>;
+
+
+export type AdminUpsertTripMutation = { adminUpsertTrip: string };
+
+export type AdminGenerateTripsMutationVariables = Exact<{
+  input: ScheduleInput;
+}>;
+
+
+export type AdminGenerateTripsMutation = { adminGenerateTrips: { created: number, existing: number } };
+
+export type AdminProductsQueryVariables = Exact<{
+  kind?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AdminProductsQuery = { adminProducts: Array<{ id: string, kind: string, name: string, nameEn: string | null, routeId: string | null, templateId: string | null, cityId: string | null, refundRuleId: string, enabled: boolean, currency: string, dailyQuota: number | null, description: string | null, fares: Array<{ passengerType: PassengerType, minQty: number, maxQty: number | null, unitPrice: number }> }> };
+
+export type AdminUpsertProductMutationVariables = Exact<{
+  input: ProductInput;
+}>;
+
+
+export type AdminUpsertProductMutation = { adminUpsertProduct: string };
+
+export type AdminSetFareTiersMutationVariables = Exact<{
+  productId: Scalars['ID']['input'];
+  tiers: Array<FareTierInput> | FareTierInput;
+}>;
+
+
+export type AdminSetFareTiersMutation = { adminSetFareTiers: boolean };
+
+export type AdminSetDailyQuotaMutationVariables = Exact<{
+  productId: Scalars['ID']['input'];
+  date: Scalars['String']['input'];
+  quota: Scalars['Int']['input'];
+}>;
+
+
+export type AdminSetDailyQuotaMutation = { adminSetDailyQuota: boolean };
+
+export type AdminPackageTemplatesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminPackageTemplatesQuery = { adminPackageTemplates: Array<{ id: string, name: string, validityDays: number, description: string | null, lines: Array<{ id: string, name: string, merchantId: string, scope: string, uses: number }> }> };
+
+export type AdminUpsertPackageTemplateMutationVariables = Exact<{
+  input: TemplateInput;
+}>;
+
+
+export type AdminUpsertPackageTemplateMutation = { adminUpsertPackageTemplate: string };
+
+export type AdminBlackoutDatesQueryVariables = Exact<{
+  year: Scalars['Int']['input'];
+}>;
+
+
+export type AdminBlackoutDatesQuery = { adminBlackoutDates: Array<{ id: string, date: string, productId: string | null, reason: string | null }> };
+
+export type AdminAddBlackoutDateMutationVariables = Exact<{
+  date: Scalars['String']['input'];
+  productId?: InputMaybe<Scalars['ID']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AdminAddBlackoutDateMutation = { adminAddBlackoutDate: string };
+
+export type AdminRemoveBlackoutDateMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type AdminRemoveBlackoutDateMutation = { adminRemoveBlackoutDate: boolean };
+
+export type AdminRefundRulesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminRefundRulesQuery = { adminRefundRules: Array<{ id: string, name: string, summaryZh: string, changeAllowed: boolean, changeMinHoursBefore: number, tiers: Array<{ minHoursBefore: number, feePercent: number }> }> };
+
+export type AdminUpsertRefundRuleMutationVariables = Exact<{
+  input: RefundRuleInput;
+}>;
+
+
+export type AdminUpsertRefundRuleMutation = { adminUpsertRefundRule: string };
+
+export type AdminPromotionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminPromotionsQuery = { adminPromotions: Array<{ id: string, code: string, name: string, kind: string, value: number, startsAt: string, endsAt: string, productIds: Array<number>, usageCap: number | null, usedCount: number, minAmount: number, enabled: boolean }> };
+
+export type AdminUpsertPromotionMutationVariables = Exact<{
+  input: PromotionInput;
+}>;
+
+
+export type AdminUpsertPromotionMutation = { adminUpsertPromotion: string };
+
+export type AdminMerchantsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminMerchantsQuery = { adminMerchants: Array<{ id: string, code: string, name: string, kind: string, enabled: boolean }> };
+
+export type AdminUpsertMerchantMutationVariables = Exact<{
+  id?: InputMaybe<Scalars['ID']['input']>;
+  code: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  kind: Scalars['String']['input'];
+  enabled: Scalars['Boolean']['input'];
+}>;
+
+
+export type AdminUpsertMerchantMutation = { adminUpsertMerchant: string };
+
+export type AdminMerchantDevicesQueryVariables = Exact<{
+  merchantId: Scalars['ID']['input'];
+}>;
+
+
+export type AdminMerchantDevicesQuery = { adminTerminals: Array<{ id: string, code: string, name: string, enabled: boolean }>, adminStaff: Array<{ id: string, username: string, displayName: string, role: string, enabled: boolean, lastLoginAt: string | null }> };
+
+export type AdminRegisterTerminalMutationVariables = Exact<{
+  merchantId: Scalars['ID']['input'];
+  code: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+}>;
+
+
+export type AdminRegisterTerminalMutation = { adminRegisterTerminal: { id: string, code: string, key: string } };
+
+export type AdminCreateStaffMutationVariables = Exact<{
+  merchantId: Scalars['ID']['input'];
+  username: Scalars['String']['input'];
+  displayName: Scalars['String']['input'];
+  role: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+}>;
+
+
+export type AdminCreateStaffMutation = { adminCreateStaff: string };
+
+export type AdminSetTerminalEnabledMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  enabled: Scalars['Boolean']['input'];
+}>;
+
+
+export type AdminSetTerminalEnabledMutation = { adminSetTerminalEnabled: boolean };
+
+export type AdminSetStaffEnabledMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  enabled: Scalars['Boolean']['input'];
+}>;
+
+
+export type AdminSetStaffEnabledMutation = { adminSetStaffEnabled: boolean };
+
+export type AdminMetricsQueryVariables = Exact<{
+  fromDate?: InputMaybe<Scalars['String']['input']>;
+  toDate?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AdminMetricsQuery = { adminMetrics: { from: string, to: string, generatedAt: string, paymentAnomalies: number, reconciliationDifferences: number, ordersByStatus: Array<{ key: string, count: number }>, ticketsByStatus: Array<{ key: string, count: number }>, salesByDay: Array<{ date: string, orders: number, amount: number }>, refundsByDay: Array<{ date: string, count: number, amount: number }>, salesByProduct: Array<{ productId: string, name: string, orders: number, amount: number }>, redemptionsByMerchant: Array<{ merchantId: string, name: string, count: number }>, conversion: { created: number, paid: number, expired: number, cancelled: number, rate: number }, outbox: { pending: number, dead: number, oldestPendingSeconds: number | null }, notifications: Array<{ key: string, count: number }> } };
+
+export type AdminOrdersQueryVariables = Exact<{
+  status?: InputMaybe<Scalars['String']['input']>;
+  fromDate?: InputMaybe<Scalars['String']['input']>;
+  toDate?: InputMaybe<Scalars['String']['input']>;
+  orderNo?: InputMaybe<Scalars['String']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type AdminOrdersQuery = { adminOrders: { total: number, items: Array<{ id: string, orderNo: string, travellerId: string, status: string, currency: string, totalAmount: number, discountAmount: number, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, lockExpireAt: string, snapshot: any }> } };
+
+export type AdminAuditLogQueryVariables = Exact<{
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  entityId?: InputMaybe<Scalars['String']['input']>;
+  actor?: InputMaybe<Scalars['String']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type AdminAuditLogQuery = { adminAuditLog: { total: number, items: Array<{ id: string, at: string, actor: string, action: string, entityType: string, entityId: string | null, before: any | null, after: any | null }> } };
+
+export type AdminPaymentAnomaliesQueryVariables = Exact<{
+  unresolvedOnly: Scalars['Boolean']['input'];
+}>;
+
+
+export type AdminPaymentAnomaliesQuery = { adminPaymentAnomalies: Array<{ id: string, kind: string, gateway: string, gatewayTxnId: string | null, orderId: string | null, orderNo: string | null, amount: number | null, detail: any, resolved: boolean, createdAt: string }> };
+
+export type AdminSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminSettingsQuery = { adminSettings: { lockDurationMinutes: number, maxPassengersPerOrder: number, orderCompletedNotification: boolean } };
+
+export type AdminUpdateSettingsMutationVariables = Exact<{
+  input: SettingsInput;
+}>;
+
+
+export type AdminUpdateSettingsMutation = { adminUpdateSettings: { lockDurationMinutes: number, maxPassengersPerOrder: number, orderCompletedNotification: boolean } };
+
+export type AdminImportGtfsMutationVariables = Exact<{
+  input: GtfsImportInput;
+}>;
+
+
+export type AdminImportGtfsMutation = { adminImportGtfs: { ok: boolean, applied: boolean, routesCreated: number, routesExisting: number, productsCreated: number, tripsCreated: number, tripsExisting: number, errors: Array<{ file: string, line: number | null, message: string }>, warnings: Array<{ file: string, line: number | null, message: string }> } };
+
+export type AdminLoginMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+}>;
+
+
+export type AdminLoginMutation = { adminLogin: { token: string, role: string, username: string, expiresAt: string } };
+
 export type CitiesQueryVariables = Exact<{
   query?: InputMaybe<Scalars['String']['input']>;
 }>;
@@ -250,14 +548,14 @@ export type BlackoutDatesQueryVariables = Exact<{
 }>;
 
 
-export type BlackoutDatesQuery = { blackoutDates: Array<{ date: string, productId?: string | null, reason?: string | null }> };
+export type BlackoutDatesQuery = { blackoutDates: Array<{ date: string, productId: string | null, reason: string | null }> };
 
 export type SearchOffersQueryVariables = Exact<{
   input: SearchOffersInput;
 }>;
 
 
-export type SearchOffersQuery = { searchOffers: { date: string, blackout: boolean, blackoutReason?: string | null, origin: { code: string, nameZh: string, nameEn: string }, destination: { code: string, nameZh: string, nameEn: string }, offers: Array<{ id: string, kind: string, productId: string, productName: string, description?: string | null, travelDate: string, validityDays?: number | null, currency: string, available?: number | null, lowStock: boolean, unavailableReason?: string | null, totalPrice?: number | null, refundSummary: string, priceLines: Array<{ passengerType: PassengerType, count: number, unitPrice: number, subtotal: number }>, entitlements: Array<{ id: string, name: string, merchantName: string, scope: string, uses: number }>, trip?: { tripId: string, mode: string, routeCode: string, operatorName: string, originStation: string, destinationStation: string, departureAt: string, arrivalAt: string, capacity: number } | null }> } };
+export type SearchOffersQuery = { searchOffers: { date: string, blackout: boolean, blackoutReason: string | null, origin: { code: string, nameZh: string, nameEn: string }, destination: { code: string, nameZh: string, nameEn: string }, offers: Array<{ id: string, kind: string, productId: string, productName: string, description: string | null, travelDate: string, validityDays: number | null, currency: string, available: number | null, lowStock: boolean, unavailableReason: string | null, totalPrice: number | null, refundSummary: string, priceLines: Array<{ passengerType: PassengerType, count: number, unitPrice: number, subtotal: number }>, entitlements: Array<{ id: string, name: string, merchantName: string, scope: string, uses: number }>, trip: { tripId: string, mode: string, routeCode: string, operatorName: string, originStation: string, destinationStation: string, departureAt: string, arrivalAt: string, capacity: number } | null }> } };
 
 export type SessionFragment = { token: string, expiresAt: string, travellerId: string, isNewTraveller: boolean };
 
@@ -276,21 +574,21 @@ export type RefreshSessionMutation = { refreshSession: { token: string, expiresA
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, nickname?: string | null, createdAt: string } };
+export type MeQuery = { me: { id: string, nickname: string | null, createdAt: string } };
 
-export type SavedPassengerFieldsFragment = { id: string, name: string, passengerType: PassengerType, phoneMasked?: string | null, hasPhone: boolean };
+export type SavedPassengerFieldsFragment = { id: string, name: string, passengerType: PassengerType, phoneMasked: string | null, hasPhone: boolean };
 
 export type MySavedPassengersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MySavedPassengersQuery = { mySavedPassengers: Array<{ id: string, name: string, passengerType: PassengerType, phoneMasked?: string | null, hasPhone: boolean }> };
+export type MySavedPassengersQuery = { mySavedPassengers: Array<{ id: string, name: string, passengerType: PassengerType, phoneMasked: string | null, hasPhone: boolean }> };
 
 export type AddSavedPassengerMutationVariables = Exact<{
   input: SavedPassengerInput;
 }>;
 
 
-export type AddSavedPassengerMutation = { addSavedPassenger: { id: string, name: string, passengerType: PassengerType, phoneMasked?: string | null, hasPhone: boolean } };
+export type AddSavedPassengerMutation = { addSavedPassenger: { id: string, name: string, passengerType: PassengerType, phoneMasked: string | null, hasPhone: boolean } };
 
 export type UpdateSavedPassengerMutationVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -298,7 +596,7 @@ export type UpdateSavedPassengerMutationVariables = Exact<{
 }>;
 
 
-export type UpdateSavedPassengerMutation = { updateSavedPassenger: { id: string, name: string, passengerType: PassengerType, phoneMasked?: string | null, hasPhone: boolean } };
+export type UpdateSavedPassengerMutation = { updateSavedPassenger: { id: string, name: string, passengerType: PassengerType, phoneMasked: string | null, hasPhone: boolean } };
 
 export type DeleteSavedPassengerMutationVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -307,30 +605,30 @@ export type DeleteSavedPassengerMutationVariables = Exact<{
 
 export type DeleteSavedPassengerMutation = { deleteSavedPassenger: boolean };
 
-export type OrderSummaryFragment = { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt?: string | null, cancelledAt?: string | null, cancelReason?: string | null, promotionCode?: string | null, lines: Array<{ id: string, productId: string, productName: string, tripId?: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> };
+export type OrderSummaryFragment = { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, promotionCode: string | null, lines: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> };
 
-export type TicketCardFragment = { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName?: string | null, passengerType?: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId?: string | null, qr?: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> };
+export type TicketCardFragment = { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, qr: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> };
 
 export type CreateOrderMutationVariables = Exact<{
   input: CreateOrderInput;
 }>;
 
 
-export type CreateOrderMutation = { createOrder: { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt?: string | null, cancelledAt?: string | null, cancelReason?: string | null, promotionCode?: string | null, passengers: Array<{ id: string, name: string, passengerType: PassengerType, phoneMasked?: string | null }>, lines: Array<{ id: string, productId: string, productName: string, tripId?: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> } };
+export type CreateOrderMutation = { createOrder: { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, promotionCode: string | null, passengers: Array<{ id: string, name: string, passengerType: PassengerType, phoneMasked: string | null }>, lines: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> } };
 
 export type CancelOrderMutationVariables = Exact<{
   orderId: Scalars['ID']['input'];
 }>;
 
 
-export type CancelOrderMutation = { cancelOrder: { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt?: string | null, cancelledAt?: string | null, cancelReason?: string | null, promotionCode?: string | null, lines: Array<{ id: string, productId: string, productName: string, tripId?: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> } };
+export type CancelOrderMutation = { cancelOrder: { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, promotionCode: string | null, lines: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> } };
 
 export type OrderDetailQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type OrderDetailQuery = { order: { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt?: string | null, cancelledAt?: string | null, cancelReason?: string | null, promotionCode?: string | null, passengers: Array<{ id: string, name: string, passengerType: PassengerType, phoneMasked?: string | null }>, qr?: { payload: string, refreshAt: string } | null, tickets: Array<{ id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName?: string | null, passengerType?: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId?: string | null, qr?: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> }>, refunds: Array<{ id: string, refundNo: string, kind: string, status: string, amount: number, fee: number, currency: string, failureReason?: string | null, createdAt: string, completedAt?: string | null, ticketCodes: Array<string> }>, lines: Array<{ id: string, productId: string, productName: string, tripId?: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> } };
+export type OrderDetailQuery = { order: { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, promotionCode: string | null, passengers: Array<{ id: string, name: string, passengerType: PassengerType, phoneMasked: string | null }>, qr: { payload: string, refreshAt: string } | null, tickets: Array<{ id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, qr: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> }>, refunds: Array<{ id: string, refundNo: string, kind: string, status: string, amount: number, fee: number, currency: string, failureReason: string | null, createdAt: string, completedAt: string | null, ticketCodes: Array<string> }>, lines: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> } };
 
 export type MyOrdersQueryVariables = Exact<{
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -339,7 +637,7 @@ export type MyOrdersQueryVariables = Exact<{
 }>;
 
 
-export type MyOrdersQuery = { myOrders: Array<{ id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt?: string | null, cancelledAt?: string | null, cancelReason?: string | null, promotionCode?: string | null, lines: Array<{ id: string, productId: string, productName: string, tripId?: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> }> };
+export type MyOrdersQuery = { myOrders: Array<{ id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, promotionCode: string | null, lines: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> }> };
 
 export type PayOrderMutationVariables = Exact<{
   orderId: Scalars['ID']['input'];
@@ -353,14 +651,14 @@ export type MyTicketsQueryVariables = Exact<{
 }>;
 
 
-export type MyTicketsQuery = { myTickets: Array<{ id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName?: string | null, passengerType?: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId?: string | null, qr?: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> }> };
+export type MyTicketsQuery = { myTickets: Array<{ id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, qr: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> }> };
 
 export type TicketByCodeQueryVariables = Exact<{
   code: Scalars['String']['input'];
 }>;
 
 
-export type TicketByCodeQuery = { ticket: { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName?: string | null, passengerType?: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId?: string | null, qr?: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> } };
+export type TicketByCodeQuery = { ticket: { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, qr: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> } };
 
 export type RefundQuoteQueryVariables = Exact<{
   orderId: Scalars['ID']['input'];
@@ -368,7 +666,7 @@ export type RefundQuoteQueryVariables = Exact<{
 }>;
 
 
-export type RefundQuoteQuery = { refundQuote: { orderId: string, currency: string, totalFee: number, totalAmount: number, items: Array<{ ticketCode: string, refundable: boolean, reason?: string | null, price: number, hoursBefore: number, feePercent?: number | null, fee: number, amount: number }> } };
+export type RefundQuoteQuery = { refundQuote: { orderId: string, currency: string, totalFee: number, totalAmount: number, items: Array<{ ticketCode: string, refundable: boolean, reason: string | null, price: number, hoursBefore: number, feePercent: number | null, fee: number, amount: number }> } };
 
 export type RequestRefundMutationVariables = Exact<{
   orderId: Scalars['ID']['input'];
@@ -377,9 +675,268 @@ export type RequestRefundMutationVariables = Exact<{
 }>;
 
 
-export type RequestRefundMutation = { requestRefund: { id: string, refundNo: string, orderId: string, kind: string, status: string, amount: number, fee: number, currency: string, failureReason?: string | null, createdAt: string, completedAt?: string | null, ticketCodes: Array<string> } };
+export type RequestRefundMutation = { requestRefund: { id: string, refundNo: string, orderId: string, kind: string, status: string, amount: number, fee: number, currency: string, failureReason: string | null, createdAt: string, completedAt: string | null, ticketCodes: Array<string> } };
 
 import type { Operation } from '../operation';
+
+export const AdminCitiesDocument: Operation<AdminCitiesQuery, AdminCitiesQueryVariables> = {
+  name: "AdminCities",
+  kind: "query",
+  hash: "1d88426745f8371dd544c4152fe208cd2e9ec7cccacb8adc9dd0983102ebf1a8",
+  query: "query AdminCities {\n  adminCities {\n    id\n    code\n    nameZh\n    nameEn\n    pinyin\n    isHot\n    sortOrder\n  }\n}",
+};
+
+export const AdminStationsDocument: Operation<AdminStationsQuery, AdminStationsQueryVariables> = {
+  name: "AdminStations",
+  kind: "query",
+  hash: "513ff46e3b27d2dd0d8982f35aedb892b907a0140fae1fe84e605b1dd80fe1fb",
+  query: "query AdminStations {\n  adminStations {\n    id\n    code\n    cityId\n    nameZh\n    nameEn\n  }\n}",
+};
+
+export const AdminUpsertCityDocument: Operation<AdminUpsertCityMutation, AdminUpsertCityMutationVariables> = {
+  name: "AdminUpsertCity",
+  kind: "mutation",
+  hash: "5bb7341d01196fca5189b6b5d2702ed77ebbbaa1a0b75c510458f74662716622",
+  query: "mutation AdminUpsertCity($input: CityInput!) {\n  adminUpsertCity(input: $input)\n}",
+};
+
+export const AdminUpsertStationDocument: Operation<AdminUpsertStationMutation, AdminUpsertStationMutationVariables> = {
+  name: "AdminUpsertStation",
+  kind: "mutation",
+  hash: "c2b4848c51b15d75bd7a05fd95fe443766b2966db009f8af0ff749dc9b44c329",
+  query: "mutation AdminUpsertStation($input: StationInput!) {\n  adminUpsertStation(input: $input)\n}",
+};
+
+export const AdminRoutesDocument: Operation<AdminRoutesQuery, AdminRoutesQueryVariables> = {
+  name: "AdminRoutes",
+  kind: "query",
+  hash: "1cdbf09b384b808aca396919f24ca23f6bc818883435d6f9e71f43355d2d2165",
+  query: "query AdminRoutes {\n  adminRoutes {\n    id\n    code\n    mode\n    originId\n    destinationId\n    operatorId\n    durationMinutes\n    enabled\n  }\n}",
+};
+
+export const AdminUpsertRouteDocument: Operation<AdminUpsertRouteMutation, AdminUpsertRouteMutationVariables> = {
+  name: "AdminUpsertRoute",
+  kind: "mutation",
+  hash: "d847726cde17392d1f3663343faf25250b09580f18f02a6370f8e52d866067e5",
+  query: "mutation AdminUpsertRoute($input: RouteInput!) {\n  adminUpsertRoute(input: $input)\n}",
+};
+
+export const AdminTripsDocument: Operation<AdminTripsQuery, AdminTripsQueryVariables> = {
+  name: "AdminTrips",
+  kind: "query",
+  hash: "960075833c3c09f5481e1320a41803a8ae139674b7bfae58a9d079233e1d31ec",
+  query: "query AdminTrips($routeId: ID, $fromDate: String, $toDate: String, $status: String, $limit: Int, $offset: Int) {\n  adminTrips(\n    routeId: $routeId\n    fromDate: $fromDate\n    toDate: $toDate\n    status: $status\n    limit: $limit\n    offset: $offset\n  ) {\n    total\n    items {\n      id\n      routeId\n      productId\n      departureAt\n      arrivalAt\n      capacity\n      sold\n      locked\n      available\n      status\n    }\n  }\n}",
+};
+
+export const AdminUpsertTripDocument: Operation<AdminUpsertTripMutation, AdminUpsertTripMutationVariables> = {
+  name: "AdminUpsertTrip",
+  kind: "mutation",
+  hash: "8f50ec6b741ce8028b4b82329267d086347e58273157e1ada8c70a753b6f2d29",
+  query: "mutation AdminUpsertTrip($input: TripInput!) {\n  adminUpsertTrip(input: $input)\n}",
+};
+
+export const AdminGenerateTripsDocument: Operation<AdminGenerateTripsMutation, AdminGenerateTripsMutationVariables> = {
+  name: "AdminGenerateTrips",
+  kind: "mutation",
+  hash: "82c0dcffb75a7d3600a7a2cc8a8c4c30a85757fed2ab544dea51ec4ec80b797e",
+  query: "mutation AdminGenerateTrips($input: ScheduleInput!) {\n  adminGenerateTrips(input: $input) {\n    created\n    existing\n  }\n}",
+};
+
+export const AdminProductsDocument: Operation<AdminProductsQuery, AdminProductsQueryVariables> = {
+  name: "AdminProducts",
+  kind: "query",
+  hash: "e7f0f7bff8274c7113b4bd434f61558fa580c3a9335835df5566c49849ae0ceb",
+  query: "query AdminProducts($kind: String, $enabled: Boolean, $query: String) {\n  adminProducts(kind: $kind, enabled: $enabled, query: $query) {\n    id\n    kind\n    name\n    nameEn\n    routeId\n    templateId\n    cityId\n    refundRuleId\n    enabled\n    currency\n    dailyQuota\n    description\n    fares {\n      passengerType\n      minQty\n      maxQty\n      unitPrice\n    }\n  }\n}",
+};
+
+export const AdminUpsertProductDocument: Operation<AdminUpsertProductMutation, AdminUpsertProductMutationVariables> = {
+  name: "AdminUpsertProduct",
+  kind: "mutation",
+  hash: "1d3a1cbad1f6717a72bb39762e818743b04bb93c4d33ec2a9b42582f4ebc14e4",
+  query: "mutation AdminUpsertProduct($input: ProductInput!) {\n  adminUpsertProduct(input: $input)\n}",
+};
+
+export const AdminSetFareTiersDocument: Operation<AdminSetFareTiersMutation, AdminSetFareTiersMutationVariables> = {
+  name: "AdminSetFareTiers",
+  kind: "mutation",
+  hash: "96aee239cd785d47fb8e04b437192af6c3399c42febb4e80e4e43bd11f847e26",
+  query: "mutation AdminSetFareTiers($productId: ID!, $tiers: [FareTierInput!]!) {\n  adminSetFareTiers(productId: $productId, tiers: $tiers)\n}",
+};
+
+export const AdminSetDailyQuotaDocument: Operation<AdminSetDailyQuotaMutation, AdminSetDailyQuotaMutationVariables> = {
+  name: "AdminSetDailyQuota",
+  kind: "mutation",
+  hash: "46c1b7e0d8637b945e27cfb8823e8bece9739043a972fb9bf12bc9c0132cea9e",
+  query: "mutation AdminSetDailyQuota($productId: ID!, $date: String!, $quota: Int!) {\n  adminSetDailyQuota(productId: $productId, date: $date, quota: $quota)\n}",
+};
+
+export const AdminPackageTemplatesDocument: Operation<AdminPackageTemplatesQuery, AdminPackageTemplatesQueryVariables> = {
+  name: "AdminPackageTemplates",
+  kind: "query",
+  hash: "b67599645487036278a1614e0168a698d86c997a34d308f8d26b87ddf6642fd7",
+  query: "query AdminPackageTemplates {\n  adminPackageTemplates {\n    id\n    name\n    validityDays\n    description\n    lines {\n      id\n      name\n      merchantId\n      scope\n      uses\n    }\n  }\n}",
+};
+
+export const AdminUpsertPackageTemplateDocument: Operation<AdminUpsertPackageTemplateMutation, AdminUpsertPackageTemplateMutationVariables> = {
+  name: "AdminUpsertPackageTemplate",
+  kind: "mutation",
+  hash: "6039bbaceb883eb2a46fba8f26e9565bed5437b77976aa0fc76af421776b66d6",
+  query: "mutation AdminUpsertPackageTemplate($input: TemplateInput!) {\n  adminUpsertPackageTemplate(input: $input)\n}",
+};
+
+export const AdminBlackoutDatesDocument: Operation<AdminBlackoutDatesQuery, AdminBlackoutDatesQueryVariables> = {
+  name: "AdminBlackoutDates",
+  kind: "query",
+  hash: "a84a1235fe664705734094cebd417ac3ebe4f5db1deb16715e24eea84f4bac17",
+  query: "query AdminBlackoutDates($year: Int!) {\n  adminBlackoutDates(year: $year) {\n    id\n    date\n    productId\n    reason\n  }\n}",
+};
+
+export const AdminAddBlackoutDateDocument: Operation<AdminAddBlackoutDateMutation, AdminAddBlackoutDateMutationVariables> = {
+  name: "AdminAddBlackoutDate",
+  kind: "mutation",
+  hash: "f199d70cebbfdc9293f777f36bf1ae39162211425ec0dc5c6750c3e22422ecf5",
+  query: "mutation AdminAddBlackoutDate($date: String!, $productId: ID, $reason: String) {\n  adminAddBlackoutDate(date: $date, productId: $productId, reason: $reason)\n}",
+};
+
+export const AdminRemoveBlackoutDateDocument: Operation<AdminRemoveBlackoutDateMutation, AdminRemoveBlackoutDateMutationVariables> = {
+  name: "AdminRemoveBlackoutDate",
+  kind: "mutation",
+  hash: "33d105af68a089daf9e341ef4cabd46a19692d60d883677164761c7cf083fdb3",
+  query: "mutation AdminRemoveBlackoutDate($id: ID!) {\n  adminRemoveBlackoutDate(id: $id)\n}",
+};
+
+export const AdminRefundRulesDocument: Operation<AdminRefundRulesQuery, AdminRefundRulesQueryVariables> = {
+  name: "AdminRefundRules",
+  kind: "query",
+  hash: "bba7047c2f446deda4c084498f03b5dda4052f439d99aae2a415c523e95c02d6",
+  query: "query AdminRefundRules {\n  adminRefundRules {\n    id\n    name\n    summaryZh\n    changeAllowed\n    changeMinHoursBefore\n    tiers {\n      minHoursBefore\n      feePercent\n    }\n  }\n}",
+};
+
+export const AdminUpsertRefundRuleDocument: Operation<AdminUpsertRefundRuleMutation, AdminUpsertRefundRuleMutationVariables> = {
+  name: "AdminUpsertRefundRule",
+  kind: "mutation",
+  hash: "c537a98df956d664a6809f1dc115dc1088dd6eb7379c20ef37a458b7337c613a",
+  query: "mutation AdminUpsertRefundRule($input: RefundRuleInput!) {\n  adminUpsertRefundRule(input: $input)\n}",
+};
+
+export const AdminPromotionsDocument: Operation<AdminPromotionsQuery, AdminPromotionsQueryVariables> = {
+  name: "AdminPromotions",
+  kind: "query",
+  hash: "3668efeaf7b3ff81fc89b099cc0523c2625fd8c4f49ca271551415f4b135923d",
+  query: "query AdminPromotions {\n  adminPromotions {\n    id\n    code\n    name\n    kind\n    value\n    startsAt\n    endsAt\n    productIds\n    usageCap\n    usedCount\n    minAmount\n    enabled\n  }\n}",
+};
+
+export const AdminUpsertPromotionDocument: Operation<AdminUpsertPromotionMutation, AdminUpsertPromotionMutationVariables> = {
+  name: "AdminUpsertPromotion",
+  kind: "mutation",
+  hash: "96012edc32b087bcfc14d444d278373123f3e696eafc61a9cd97720ea4c70ad3",
+  query: "mutation AdminUpsertPromotion($input: PromotionInput!) {\n  adminUpsertPromotion(input: $input)\n}",
+};
+
+export const AdminMerchantsDocument: Operation<AdminMerchantsQuery, AdminMerchantsQueryVariables> = {
+  name: "AdminMerchants",
+  kind: "query",
+  hash: "4cf20b9dd695ce6e8456a931ed096149aa37f34e2d91ca22d436fb801cfec02d",
+  query: "query AdminMerchants {\n  adminMerchants {\n    id\n    code\n    name\n    kind\n    enabled\n  }\n}",
+};
+
+export const AdminUpsertMerchantDocument: Operation<AdminUpsertMerchantMutation, AdminUpsertMerchantMutationVariables> = {
+  name: "AdminUpsertMerchant",
+  kind: "mutation",
+  hash: "d053e2b0d3a5cb6f2722a2e9fed167e5b832c923fa291ac6ce20c57b93b34474",
+  query: "mutation AdminUpsertMerchant($id: ID, $code: String!, $name: String!, $kind: String!, $enabled: Boolean!) {\n  adminUpsertMerchant(\n    id: $id\n    code: $code\n    name: $name\n    kind: $kind\n    enabled: $enabled\n  )\n}",
+};
+
+export const AdminMerchantDevicesDocument: Operation<AdminMerchantDevicesQuery, AdminMerchantDevicesQueryVariables> = {
+  name: "AdminMerchantDevices",
+  kind: "query",
+  hash: "716e5143d8454493eb395657422631f603cafc4be1a8ed7aada88f41fa13b68f",
+  query: "query AdminMerchantDevices($merchantId: ID!) {\n  adminTerminals(merchantId: $merchantId) {\n    id\n    code\n    name\n    enabled\n  }\n  adminStaff(merchantId: $merchantId) {\n    id\n    username\n    displayName\n    role\n    enabled\n    lastLoginAt\n  }\n}",
+};
+
+export const AdminRegisterTerminalDocument: Operation<AdminRegisterTerminalMutation, AdminRegisterTerminalMutationVariables> = {
+  name: "AdminRegisterTerminal",
+  kind: "mutation",
+  hash: "b747f3666b65902ef8f10252201e18d84f7c2849babd47b7c612149e858a8029",
+  query: "mutation AdminRegisterTerminal($merchantId: ID!, $code: String!, $name: String!) {\n  adminRegisterTerminal(merchantId: $merchantId, code: $code, name: $name) {\n    id\n    code\n    key\n  }\n}",
+};
+
+export const AdminCreateStaffDocument: Operation<AdminCreateStaffMutation, AdminCreateStaffMutationVariables> = {
+  name: "AdminCreateStaff",
+  kind: "mutation",
+  hash: "ee8ab0eb30d9ed29447fd1e53d7b79dcddc5e88eec412df43ec7f149870fd07b",
+  query: "mutation AdminCreateStaff($merchantId: ID!, $username: String!, $displayName: String!, $role: String!, $password: String!) {\n  adminCreateStaff(\n    merchantId: $merchantId\n    username: $username\n    displayName: $displayName\n    role: $role\n    password: $password\n  )\n}",
+};
+
+export const AdminSetTerminalEnabledDocument: Operation<AdminSetTerminalEnabledMutation, AdminSetTerminalEnabledMutationVariables> = {
+  name: "AdminSetTerminalEnabled",
+  kind: "mutation",
+  hash: "30dfe095ae8f5136cc9ae8b3ecac30d6335966c83b5d57e8cefafe710317397e",
+  query: "mutation AdminSetTerminalEnabled($id: ID!, $enabled: Boolean!) {\n  adminSetTerminalEnabled(id: $id, enabled: $enabled)\n}",
+};
+
+export const AdminSetStaffEnabledDocument: Operation<AdminSetStaffEnabledMutation, AdminSetStaffEnabledMutationVariables> = {
+  name: "AdminSetStaffEnabled",
+  kind: "mutation",
+  hash: "aba47a6dbe15f7a82eba9b134889849d42d7adc179668a497930598e3bc354f8",
+  query: "mutation AdminSetStaffEnabled($id: ID!, $enabled: Boolean!) {\n  adminSetStaffEnabled(id: $id, enabled: $enabled)\n}",
+};
+
+export const AdminMetricsDocument: Operation<AdminMetricsQuery, AdminMetricsQueryVariables> = {
+  name: "AdminMetrics",
+  kind: "query",
+  hash: "007aac624098ad9f98f143a7b3d669680ce4d1867abeeb7d0f9d297571444fad",
+  query: "query AdminMetrics($fromDate: String, $toDate: String) {\n  adminMetrics(fromDate: $fromDate, toDate: $toDate) {\n    from\n    to\n    generatedAt\n    ordersByStatus {\n      key\n      count\n    }\n    ticketsByStatus {\n      key\n      count\n    }\n    salesByDay {\n      date\n      orders\n      amount\n    }\n    refundsByDay {\n      date\n      count\n      amount\n    }\n    salesByProduct {\n      productId\n      name\n      orders\n      amount\n    }\n    redemptionsByMerchant {\n      merchantId\n      name\n      count\n    }\n    conversion {\n      created\n      paid\n      expired\n      cancelled\n      rate\n    }\n    outbox {\n      pending\n      dead\n      oldestPendingSeconds\n    }\n    notifications {\n      key\n      count\n    }\n    paymentAnomalies\n    reconciliationDifferences\n  }\n}",
+};
+
+export const AdminOrdersDocument: Operation<AdminOrdersQuery, AdminOrdersQueryVariables> = {
+  name: "AdminOrders",
+  kind: "query",
+  hash: "c82fac13dcd2efb43bbecca458aefd3b45f9599b59389592b5824f654eb5c6cb",
+  query: "query AdminOrders($status: String, $fromDate: String, $toDate: String, $orderNo: String, $limit: Int, $offset: Int) {\n  adminOrders(\n    status: $status\n    fromDate: $fromDate\n    toDate: $toDate\n    orderNo: $orderNo\n    limit: $limit\n    offset: $offset\n  ) {\n    total\n    items {\n      id\n      orderNo\n      travellerId\n      status\n      currency\n      totalAmount\n      discountAmount\n      createdAt\n      paidAt\n      cancelledAt\n      cancelReason\n      lockExpireAt\n      snapshot\n    }\n  }\n}",
+};
+
+export const AdminAuditLogDocument: Operation<AdminAuditLogQuery, AdminAuditLogQueryVariables> = {
+  name: "AdminAuditLog",
+  kind: "query",
+  hash: "e9bbe0c89b9ed4ed5a25cba4e80af5b5b4739fc97b95ad600eb8577c646a5e3f",
+  query: "query AdminAuditLog($entityType: String, $entityId: String, $actor: String, $limit: Int, $offset: Int) {\n  adminAuditLog(\n    entityType: $entityType\n    entityId: $entityId\n    actor: $actor\n    limit: $limit\n    offset: $offset\n  ) {\n    total\n    items {\n      id\n      at\n      actor\n      action\n      entityType\n      entityId\n      before\n      after\n    }\n  }\n}",
+};
+
+export const AdminPaymentAnomaliesDocument: Operation<AdminPaymentAnomaliesQuery, AdminPaymentAnomaliesQueryVariables> = {
+  name: "AdminPaymentAnomalies",
+  kind: "query",
+  hash: "0206285d22c04534d5319113f7f4d9e6fb20cb682f383c9e9492bf41a4ca25eb",
+  query: "query AdminPaymentAnomalies($unresolvedOnly: Boolean!) {\n  adminPaymentAnomalies(unresolvedOnly: $unresolvedOnly) {\n    id\n    kind\n    gateway\n    gatewayTxnId\n    orderId\n    orderNo\n    amount\n    detail\n    resolved\n    createdAt\n  }\n}",
+};
+
+export const AdminSettingsDocument: Operation<AdminSettingsQuery, AdminSettingsQueryVariables> = {
+  name: "AdminSettings",
+  kind: "query",
+  hash: "bdcae85d54f4cb2b0e62b69766faac0e942e23b05e704fb571a020b410b307a1",
+  query: "query AdminSettings {\n  adminSettings {\n    lockDurationMinutes\n    maxPassengersPerOrder\n    orderCompletedNotification\n  }\n}",
+};
+
+export const AdminUpdateSettingsDocument: Operation<AdminUpdateSettingsMutation, AdminUpdateSettingsMutationVariables> = {
+  name: "AdminUpdateSettings",
+  kind: "mutation",
+  hash: "9f3e6cae4c74626b3c7ae307d70ccab7bf5d325917863e412cfc29abe4d18eb9",
+  query: "mutation AdminUpdateSettings($input: SettingsInput!) {\n  adminUpdateSettings(input: $input) {\n    lockDurationMinutes\n    maxPassengersPerOrder\n    orderCompletedNotification\n  }\n}",
+};
+
+export const AdminImportGtfsDocument: Operation<AdminImportGtfsMutation, AdminImportGtfsMutationVariables> = {
+  name: "AdminImportGtfs",
+  kind: "mutation",
+  hash: "7a64263e33ea1a559c1d95d9217a1d0cbf9792b83eabd38a2786e3848ec5e055",
+  query: "mutation AdminImportGtfs($input: GtfsImportInput!) {\n  adminImportGtfs(input: $input) {\n    ok\n    applied\n    routesCreated\n    routesExisting\n    productsCreated\n    tripsCreated\n    tripsExisting\n    errors {\n      file\n      line\n      message\n    }\n    warnings {\n      file\n      line\n      message\n    }\n  }\n}",
+};
+
+export const AdminLoginDocument: Operation<AdminLoginMutation, AdminLoginMutationVariables> = {
+  name: "AdminLogin",
+  kind: "mutation",
+  hash: "6c1e49ecea7e20831d1ecf6283854cbf39540679ee3ab3449a9523ef7c9812bd",
+  query: "mutation AdminLogin($username: String!, $password: String!) {\n  adminLogin(username: $username, password: $password) {\n    token\n    role\n    username\n    expiresAt\n  }\n}",
+};
 
 export const CitiesDocument: Operation<CitiesQuery, CitiesQueryVariables> = {
   name: "Cities",

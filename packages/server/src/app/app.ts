@@ -38,6 +38,8 @@ import { AdminAccountService, bootstrapAdmin } from '../modules/admin/admin-acco
 import { AdminQueryService } from '../modules/admin/admin-query.service.js';
 import { AdminMetricsService } from '../modules/admin/admin-metrics.service.js';
 import { GtfsImportService } from '../modules/catalog/gtfs/gtfs-import.service.js';
+import { MerchantAdminService } from '../modules/merchants/merchant-admin.service.js';
+import { ReconciliationService } from '../modules/payments/reconciliation.service.js';
 import { TravellerSessionService } from '../modules/identity/traveller-session.service.js';
 import { HttpWechatSessionClient } from '../modules/identity/wechat-session.client.js';
 import { SavedPassengerService } from '../modules/passengers/saved-passenger.service.js';
@@ -64,6 +66,8 @@ export interface Services {
   adminQueries: AdminQueryService;
   adminMetrics: AdminMetricsService;
   gtfs: GtfsImportService;
+  merchantAdmin: MerchantAdminService;
+  reconciliation: ReconciliationService;
   changes: ChangeService;
   auth: AuthService;
   travellerSessions: TravellerSessionService;
@@ -165,6 +169,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     adminQueries: new AdminQueryService(),
     adminMetrics: new AdminMetricsService(),
     gtfs: new GtfsImportService(),
+    merchantAdmin: new MerchantAdminService(),
+    reconciliation: new ReconciliationService(paymentGateway, payments),
     auth: new AuthService(source.db, tokens, clock, config.devMode),
     travellerSessions: new TravellerSessionService(
       new HttpWechatSessionClient({ appid: config.WECHAT_APPID, secret: config.WECHAT_APP_SECRET, baseUrl: config.WECHAT_API_BASE_URL }),

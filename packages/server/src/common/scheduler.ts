@@ -9,6 +9,8 @@ export interface JobDefinition {
   cron: string;
   /** Lease length; the lock is released at the end of the run anyway. */
   timeoutMs: number;
+  /** Time zone of the cron expression (default: the server's). */
+  timezone?: string;
   run(): Promise<Record<string, unknown> | void>;
 }
 
@@ -29,7 +31,7 @@ export class Scheduler {
   /** Starts the cron timers. */
   start(): void {
     for (const job of this.jobs.values()) {
-      this.tasks.push(cron.schedule(job.cron, () => void this.runNow(job.name), { name: job.name, noOverlap: true }));
+      this.tasks.push(cron.schedule(job.cron, () => void this.runNow(job.name), { name: job.name, noOverlap: true, ...(job.timezone ? { timezone: job.timezone } : {}) }));
     }
   }
 

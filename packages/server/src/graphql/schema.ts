@@ -13,6 +13,7 @@ import { ChangeResolver } from '../modules/changes/api/change.resolver.js';
 import { AdminResolver } from '../modules/admin/api/admin.resolver.js';
 import { CatalogAdminResolver } from '../modules/catalog/api/catalog-admin.resolver.js';
 import { GtfsResolver } from '../modules/catalog/api/gtfs.resolver.js';
+import { MerchantAdminResolver } from '../modules/merchants/api/merchant-admin.resolver.js';
 import { MERCHANT_RESOLVERS } from '../modules/merchants/api/merchant.resolver.js';
 import { REDEMPTION_RESOLVERS } from '../modules/redemption/api/redemption.resolver.js';
 import { IdentityResolver } from '../modules/identity/api/identity.resolver.js';
@@ -23,7 +24,7 @@ import { NotificationResolver } from '../modules/notifications/api/notification.
 export const SCHEMA_FILE = fileURLToPath(new URL('../../../../schema.graphql', import.meta.url));
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [HealthResolver, ...CATALOG_RESOLVERS, OrderResolver, PaymentResolver, ...TICKET_RESOLVERS, RefundResolver, OrderRefundsResolver, ChangeResolver, AdminResolver, CatalogAdminResolver, GtfsResolver,
+export const RESOLVERS = [HealthResolver, ...CATALOG_RESOLVERS, OrderResolver, PaymentResolver, ...TICKET_RESOLVERS, RefundResolver, OrderRefundsResolver, ChangeResolver, AdminResolver, CatalogAdminResolver, GtfsResolver, MerchantAdminResolver,
   ...MERCHANT_RESOLVERS, ...REDEMPTION_RESOLVERS, IdentityResolver, SavedPassengerResolver, NotificationResolver] as const;
 
 /** Builds the executable schema; `emit` also writes schema.graphql (sorted, so diffs stay stable). */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { hkDate, startTestServer, type TestServer } from '../support/harness.js';
+import { staffLogin } from '../support/redemption-fixtures.js';
 
 /** Issue 7: admin configuration that takes effect at once, roles, audit, metrics. */
 describe('admin API', () => {
@@ -142,5 +143,23 @@ describe('admin API', () => {
     expect(text).toMatch(new RegExp(`deeptravel_orders\\{status="PAID"\\} ${paid}`));
     expect(text).toContain('graphql_operation_duration_seconds_bucket');
     expect(text).toMatch(/deeptravel_tickets\{status="ACTIVE"\} \d+/);
+  });
+
+  it('merchants, terminals and staff: a new terminal works with its one-time key; disabling it ends its tokens at once', async () => {
+    const a = as(admin);
+    const m = await a(`mutation { adminUpsertMerchant(code: "PEAKTRAM", name: "山顶缆车", kind: "ATTRACTION") }`);
+    const merchantId = m.data.adminUpsertMerchant;
+    const t = await a(`mutation($m: ID!) { adminRegisterTerminal(merchantId: $m, code: "PEAK-GATE1", name: "山顶闸口1") { id code key } }`, { m: merchantId });
+    expect(t.data.adminRegisterTerminal.key.length).toBeGreaterThanOrEqual(16);
+    const staff = await a(`mutation($m: ID!) { adminCreateStaff(merchantId: $m, username: "peak-staff", displayName: "阿明", role: "STAFF", password: "peak-pass-1") }`, { m: merchantId });
+    expect(staff.errors).toBeUndefined();
+    const token = await staffLogin(s, 'peak-staff', 'PEAK-GATE1', 'peak-pass-1', t.data.adminRegisterTerminal.key);
+    expect((await s.gql(`{ staffMe { merchantName terminalCode } }`, {}, token)).data.staffMe).toEqual({ merchantName: '山顶缆车', terminalCode: 'PEAK-GATE1' });
+    await a(`mutation($id: ID!) { adminSetTerminalEnabled(id: $id, enabled: false) }`, { id: t.data.adminRegisterTerminal.id });
+    const after = await s.gql(`{ staffMe { merchantName } }`, {}, token);
+    expect(['UNAUTHENTICATED', 'TERMINAL_DISABLED']).toContain(after.errors?.[0].extensions.code);
+    const list = await as(operator)(`query($m: ID!) { adminTerminals(merchantId: $m) { code enabled } adminStaff(merchantId: $m) { username role } }`, { m: merchantId });
+    expect(list.data).toEqual({ adminTerminals: [{ code: 'PEAK-GATE1', enabled: false }], adminStaff: [{ username: 'peak-staff', role: 'STAFF' }] });
+    expect((await as(operator)(`mutation { adminUpsertMerchant(code: "NOPE", name: "x", kind: "ATTRACTION") }`)).errors?.[0].extensions.code).toBe('FORBIDDEN');
   });
 });

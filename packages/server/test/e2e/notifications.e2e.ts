@@ -88,7 +88,7 @@ describe('notifications: WeChat subscribe messages with consent, retries and no 
     const pass = await buyPaid(s, { token: me.token, travelDate: travelToday() });
     await drain();
     const [paid] = sentTo(me.openid, 'PAYMENT_SUCCESS');
-    expect(paid).toMatchObject({ page: `pkg-booking/order-detail/index?id=${pass.orderId}`, miniprogram_state: 'formal', lang: 'zh_CN' });
+    expect(paid).toMatchObject({ page: `pkg-tickets/order/index?id=${pass.orderId}`, miniprogram_state: 'formal', lang: 'zh_CN' });
     expect(paid.data).toMatchObject({ character_string1: { value: pass.orderNo }, amount2: { value: '¥42.00' }, thing3: { value: '3-in-1 Transport Pa…' } });
     expect(value(paid, 'time4')).toMatch(TIME);
 
@@ -100,7 +100,7 @@ describe('notifications: WeChat subscribe messages with consent, retries and no 
     const [redeemed] = sentTo(me.openid, 'REDEMPTION_SUCCESS');
     expect(redeemed.data).toMatchObject({ thing1: { value: '港澳船票（单程一次）' }, thing2: { value: '喷射飞航 TurboJET' }, character_string4: { value: passTicket.ticket_code } });
     expect(value(redeemed, 'time3')).toMatch(TIME);
-    expect(redeemed.page).toBe(`pkg-tickets/ticket-detail/index?code=${passTicket.ticket_code}`);
+    expect(redeemed.page).toBe(`pkg-tickets/ticket/index?code=${passTicket.ticket_code}`);
 
     // Order completed (the setting is on): the pass's validity ends with lines unused → EXPIRED → COMPLETED.
     s.clock.advance(4 * 86_400_000);
@@ -356,7 +356,7 @@ describe('notifications: WeChat subscribe messages with consent, retries and no 
     expect(reminders).toHaveLength(1);
     expect(reminders[0].data).toMatchObject({ thing1: { value: '3-in-1 Transport Pa…' }, thing3: { value: '尚有7项权益未使用，请尽快使用' } });
     expect(value(reminders[0], 'time2')).toMatch(/ 23:59$/);
-    expect(reminders[0].page).toBe(`pkg-booking/order-detail/index?id=${pass.orderId}`);
+    expect(reminders[0].page).toBe(`pkg-tickets/order/index?id=${pass.orderId}`);
     const rows = await rowsOf(me.openid);
     expect(rows.filter((r) => r.kind === 'ENTITLEMENT_EXPIRING')).toEqual([expect.objectContaining({ status: 'SENT' })]);
     expect(rows.some((r) => r.idempotencyKey.startsWith(`expiring:${late.orderId}:`))).toBe(false);

@@ -10,7 +10,8 @@
  * Endpoints: JSAPI prepay, query by out_trade_no, close, refund create and query.
  * State lives in memory; tests drive it with `setTransaction`, `setRefund` and `setNextResponse`.
  */
-import { generateKeyPairSync, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -131,6 +132,11 @@ export type FakeWechatPay = {
    */
   setNextResponse(path: string, status: number, body?: unknown, opts?: { signed?: boolean }): void;
   /**
+   * The bill (对账单) of a day as WeChat would serve it: CSV text in WeChat's layout (see
+   * `tradeBillCsv`), gzipped and announced with its SHA-1 by the bill endpoints. `kind` SUCCESS = payments, REFUND = refunds.
+   */
+  setBill(date: string, kind: 'SUCCESS' | 'REFUND', csv: string): void;
+  /**
    * Build a signed, encrypted notify. A `TRANSACTION.SUCCESS` with an `out_trade_no` also records
    * the transaction as paid, and a `REFUND.*` with an `out_refund_no` updates the refund, so later
    * queries and refunds agree with what was notified (unless tampered or stale).
@@ -143,7 +149,7 @@ export type FakeWechatPay = {
   close(): Promise<void>;
 };
 
-type Reply = { status: number; body?: unknown; signed?: boolean };
+type Reply = { status: number; body?: unknown; signed?: boolean; raw?: Buffer };
 
 const SIGN_ERROR_MISSING = 'Http头Authorization值格式错误，请参考《微信支付商户REST API签名规则》';
 const SIGN_ERROR_BAD = '错误的签名，验签失败';
@@ -331,13 +337,30 @@ export async function startFakeWechatPay(options: FakeWechatPayOptions): Promise
     return { status: 204 };
   }
 
+  const baseUrlRef = { value: '' };
+  const bills = new Map<string, Buffer>();
+  const billTokens = new Map<string, Buffer>();
+
+  /** GET /v3/bill/tradebill (mainland) and /v3/global/statements (global): where to download a day's bill. */
+  function billAnnouncement(date: string | null, kind: string | null): Reply {
+    if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return paramError('bill_date格式错误');
+    const gz = bills.get(`${date}:${kind ?? 'ALL'}`);
+    if (!gz) return { status: 400, body: { code: 'NO_STATEMENT_EXIST', message: '账单不存在' } };
+    const token = randomBytes(12).toString('hex');
+    billTokens.set(token, gz);
+    return {
+      status: 200,
+      body: { hash_type: 'SHA1', hash_value: createHash('sha1').update(gz).digest('hex'), download_url: `${baseUrlRef.value}/v3/billdownload/file?token=${token}` },
+    };
+  }
+
   function createRefund(json: unknown): Reply {
     if (!isObject(json)) return paramError('请求体不是合法的JSON');
     const { out_refund_no, transaction_id, out_trade_no, amount, reason, notify_url } = json;
     if (typeof out_refund_no !== 'string' || !/^[0-9A-Za-z_\-*|@]{1,64}$/.test(out_refund_no)) {
       return paramError('输入源“/body/out_refund_no”映射到值字段“商户退款单号”必填性规则校验失败');
     }
-    if (!isObject(amount) || !isPositiveInt(amount.refund) || !isPositiveInt(amount.total) || amount.currency !== 'CNY') {
+    if (!isObject(amount) || !isPositiveInt(amount.refund) || !isPositiveInt(amount.total) || (amount.currency !== 'CNY' && amount.currency !== 'HKD')) {
       return paramError('输入源“/body/amount”映射到值字段“金额信息”规则校验失败');
     }
     // A retry with the same out_refund_no returns the refund already made, as WeChat does.
@@ -370,7 +393,7 @@ export async function startFakeWechatPay(options: FakeWechatPayOptions): Promise
       status: 'PROCESSING',
       ...(typeof reason === 'string' ? { reason } : {}),
       ...(typeof notify_url === 'string' ? { notify_url } : {}),
-      amount: { total: amount.total, refund: amount.refund, currency: 'CNY' },
+      amount: { total: amount.total, refund: amount.refund, currency: amount.currency as string },
     });
     setTransaction(trade.out_trade_no, { trade_state: 'REFUND' });
     return { status: 200, body: refundView(r) };
@@ -395,12 +418,36 @@ export async function startFakeWechatPay(options: FakeWechatPayOptions): Promise
     if (method === 'GET' && (m = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path))) {
       return queryRefund(decodeURIComponent(m[1]!));
     }
+    // WeChat Pay Global (cross-border merchants, e.g. Hong Kong): the same operations under /v3/global.
+    if (method === 'POST' && path === '/v3/global/transactions/jsapi') return jsapiPrepay(json);
+    if (method === 'GET' && (m = /^\/v3\/global\/transactions\/out-trade-no\/([^/]+)$/.exec(path))) {
+      return queryTransaction(decodeURIComponent(m[1]!), query);
+    }
+    if (method === 'POST' && (m = /^\/v3\/global\/transactions\/out-trade-no\/([^/]+)\/close$/.exec(path))) {
+      return closeTransaction(decodeURIComponent(m[1]!), json);
+    }
+    if (method === 'POST' && path === '/v3/global/refunds') return createRefund(json);
+    if (method === 'GET' && (m = /^\/v3\/global\/refunds\/out-refund-no\/([^/]+)$/.exec(path))) {
+      return queryRefund(decodeURIComponent(m[1]!));
+    }
+    if (method === 'GET' && path === '/v3/bill/tradebill') return billAnnouncement(query.get('bill_date'), query.get('bill_type'));
+    if (method === 'GET' && path === '/v3/global/statements') return billAnnouncement(query.get('date'), query.get('bill_type'));
+    if (method === 'GET' && path === '/v3/billdownload/file') {
+      const gz = billTokens.get(query.get('token') ?? '');
+      return gz ? { status: 200, raw: gz, signed: false } : { status: 404, body: { code: 'NOT_FOUND', message: 'token' } };
+    }
     return { status: 404, body: { code: 'NOT_FOUND', message: `no such endpoint: ${method} ${path}` } };
   }
 
   // --- HTTP plumbing -----------------------------------------------------------------------------
 
   function send(res: ServerResponse, record: FakeRequestRecord, reply: Reply): void {
+    if (reply.raw) {
+      record.status = reply.status;
+      res.writeHead(reply.status, { 'Content-Type': 'application/octet-stream' });
+      res.end(reply.raw);
+      return;
+    }
     const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
     const headers: Record<string, string> = { 'Request-ID': randomUUID() };
     if (body) headers['Content-Type'] = 'application/json; charset=utf-8';
@@ -488,6 +535,7 @@ export async function startFakeWechatPay(options: FakeWechatPayOptions): Promise
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  baseUrlRef.value = `http://127.0.0.1:${port}`;
 
   function transactionResource(input: { out_trade_no: string; total: number; openid?: string; transaction_id?: string; currency?: string }): Record<string, unknown> {
     const currency = input.currency ?? 'CNY';
@@ -619,6 +667,9 @@ export async function startFakeWechatPay(options: FakeWechatPayOptions): Promise
     refunds,
     setTransaction,
     setRefund,
+    setBill(date, kind, csv) {
+      bills.set(`${date}:${kind}`, gzipSync(Buffer.from(csv, 'utf8')));
+    },
     setNextResponse(path, status, body, opts) {
       const queue = injected.get(path) ?? [];
       queue.push({ status, body, signed: opts?.signed ?? true });

@@ -5,8 +5,6 @@
  * the database.
  *
  *   node --import @swc-node/register/esm-register test/support/serve-for-apps.ts [--cors <origin>]
- *
- * POST /__test/run-job/<name> runs a scheduled job now (e.g. order-lock-expiry), for tests only.
  */
 import { startTestServer } from './harness.js';
 

@@ -15,7 +15,7 @@ export function QrImage({ payload, dim }: { payload: string; dim?: boolean }) {
   const src = useMemo(() => qrDataUrl(payload), [payload]);
   return (
     <View className={`qr ${dim ? 'qr--dim' : ''}`}>
-      <Image className='qr__img' src={src} mode='aspectFit' data-testid='qr-image' />
+      <Image className='qr__img' src={src} mode='scaleToFill' data-testid='qr-image' />
     </View>
   );
 }

@@ -53,9 +53,9 @@ export function dateTime(iso: string): string {
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()} ${hhmm(iso)}`;
 }
 
-/** mm:ss of a duration in ms (never negative). */
+/** mm:ss of a duration in ms (never negative; whole seconds left, as countdowns show them). */
 export function mmss(ms: number): string {
-  const s = Math.max(0, Math.ceil(ms / 1000));
+  const s = Math.max(0, Math.floor(ms / 1000));
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 

@@ -10,11 +10,12 @@ import { Redemption, RedemptionLog } from '../../modules/redemption/redemption.e
 import { SavedPassenger } from '../../modules/passengers/saved-passenger.entity.js';
 import { OutboxEvent, StateTransition } from '../outbox/outbox.entity.js';
 import { AdminAudit, AdminUser } from '../../modules/admin/admin.entities.js';
+import { ReconciliationDifference } from '../../modules/payments/reconciliation.entities.js';
 import { Notification, NotificationConsent } from '../../modules/notifications/notification.entities.js';
 
 /** Every entity, in one list for the ORM (explicit: no folder scanning at start). */
 export const ALL_ENTITIES = [
-  AdminUser, AdminAudit,
+  AdminUser, AdminAudit, ReconciliationDifference,
   City, Station, Merchant, RefundRule, Route, PackageTemplate, EntitlementLine, Product, FareTier, Trip,
   DailyInventory, BlackoutDate, Traveller, Setting, Order, OrderItem, OrderPassenger, Promotion, Payment, PaymentAnomaly,
   Ticket, TicketLine, OutboxEvent, StateTransition, Refund, TicketChange,

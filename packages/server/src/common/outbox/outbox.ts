@@ -53,8 +53,12 @@ export class Outbox {
     private readonly policy: OutboxPolicy = DEFAULT_OUTBOX_POLICY,
   ) {}
 
-  /** Registers the handler of a topic. Events of topics with no handler are marked delivered. */
+  /**
+   * Registers the handler of a topic (one per topic: a second registration is a bug and fails at
+   * start instead of silently replacing the first). Events of topics with no handler are marked delivered.
+   */
   on(topic: string, handler: OutboxHandler): void {
+    if (this.handlers.has(topic)) throw new Error(`outbox topic ${topic} already has a handler`);
     this.handlers.set(topic, handler);
   }
 

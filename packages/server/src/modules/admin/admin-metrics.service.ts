@@ -18,6 +18,7 @@ export interface AdminMetrics {
   outbox: { pending: number; dead: number; oldestPendingSeconds: number | null };
   notifications: Array<{ key: string; count: number }>;
   paymentAnomalies: number;
+  reconciliationDifferences: number;
 }
 
 /** Counts grouped by a column; the counts are cheap aggregate queries on indexed tables. */
@@ -74,7 +75,10 @@ export class AdminMetricsService {
         `SELECT count(*) FILTER (WHERE status = 'PENDING')::int AS pending, count(*) FILTER (WHERE status = 'DEAD')::int AS dead,
                 min(created_at) FILTER (WHERE status = 'PENDING') AS oldest FROM outbox_event`,
       ),
-      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM payment_anomaly WHERE NOT resolved`),
+      db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM payment_anomaly WHERE NOT resolved)::int AS n,
+                (SELECT count(*) FROM reconciliation_difference WHERE NOT resolved)::int AS d`,
+      ),
       countBy(db, `SELECT status AS key, count(*)::int AS count FROM notification GROUP BY status ORDER BY status`).catch(() => []),
     ]);
     const c = conv[0];
@@ -85,6 +89,7 @@ export class AdminMetricsService {
       outbox: { pending: outbox[0].pending, dead: outbox[0].dead, oldestPendingSeconds: outbox[0].oldest ? Math.round((now.getTime() - new Date(outbox[0].oldest).getTime()) / 1000) : null },
       notifications,
       paymentAnomalies: anomalies[0].n,
+      reconciliationDifferences: (anomalies[0] as unknown as { d: number }).d,
     };
   }
 }

@@ -89,12 +89,12 @@ export const KIND_DEFS: Record<NotificationKind, KindDef> = {
 };
 
 /**
- * Mini-program pages a tapped message opens (the traveller app's routes; kept here so the server
- * and the app agree in one place).
+ * Mini-program pages a tapped message opens: the traveller app's `ROUTES.order` and `ROUTES.ticket`
+ * (packages/traveller-app/src/routes.ts), without the leading slash as WeChat wants them.
  */
 export const NOTIFICATION_PAGES = {
-  order: (orderId: number) => `pkg-booking/order-detail/index?id=${orderId}`,
-  ticket: (code: string) => `pkg-tickets/ticket-detail/index?code=${encodeURIComponent(code)}`,
+  order: (orderId: number) => `pkg-tickets/order/index?id=${orderId}`,
+  ticket: (code: string) => `pkg-tickets/ticket/index?code=${encodeURIComponent(code)}`,
 } as const;
 
 /** A kind's template as configured: its id (null = not configured) and its field → key map. */

@@ -29,6 +29,11 @@ export class Order extends BaseEntity {
   /** Gateway prepay id once `payOrder` was called (the reconciliation job queries such orders). */
   @Property({ nullable: true }) prepayId?: string | null;
   @Property({ type: 'timestamptz', nullable: true }) prepaidAt?: Date | null;
+  /**
+   * Where the money stands: NONE (not sent to pay), PREPAID (sent, no answer yet), UNKNOWN (the hold
+   * ended with no answer: queried until settled), PAID, CLOSED (the gateway says unpaid and closed).
+   */
+  @Property({ default: 'NONE' }) paymentState: string = 'NONE';
   /** When the gateway order was closed after the lock expired. */
   @Property({ type: 'timestamptz', nullable: true }) gatewayClosedAt?: Date | null;
 }

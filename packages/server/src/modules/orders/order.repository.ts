@@ -18,6 +18,8 @@ export interface OrderRecord {
   paidAt: Date | null;
   cancelledAt: Date | null;
   cancelReason: string | null;
+  /** NONE, PREPAID, UNKNOWN, PAID, CLOSED (see the Order entity). */
+  paymentState: string;
 }
 
 export interface OrderLineRecord {
@@ -70,7 +72,7 @@ export interface OrderSnapshot {
 const ORDER_COLUMNS = `id, order_no AS "orderNo", traveller_id AS "travellerId", status, currency, total_amount AS "totalAmount",
   discount_amount AS "discountAmount", lock_expire_at AS "lockExpireAt", idempotency_key AS "idempotencyKey",
   promotion_id AS "promotionId", snapshot, created_at AS "createdAt", paid_at AS "paidAt", cancelled_at AS "cancelledAt",
-  cancel_reason AS "cancelReason"`;
+  cancel_reason AS "cancelReason", payment_state AS "paymentState"`;
 
 const LINE_COLUMNS = `id, order_id AS "orderId", product_id AS "productId", trip_id AS "tripId", travel_date::text AS "travelDate",
   product_name AS "productName", passenger_type AS "passengerType", qty, unit_price AS "unitPrice", discount, subtotal`;

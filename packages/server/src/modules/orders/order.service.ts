@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { addDays, isLocalDate, localDateOf, PASSENGER_TYPES, startOfLocalDate, type Party, type PassengerType } from '@deeptravel/shared';
+import { addDays, isLocalDate, localDateOf, Money, PASSENGER_TYPES, startOfLocalDate, sumMoney, type Party, type PassengerType } from '@deeptravel/shared';
 import type { RequestContext } from '../../app/context.js';
 import type { TxSql } from '../../common/db/sql.js';
 import { AppError, isRetryableDbError } from '../../common/errors.js';
@@ -87,8 +87,8 @@ export class OrderService {
     const promotion = input.promotionCode ? await this.loadPromotion(ctx, input.promotionCode, now, lines) : null;
     const currency = items[0].product.currency;
     if (items.some((it) => it.product.currency !== currency)) throw new AppError('BAD_USER_INPUT', 'All items of an order must be in one currency');
-
-    const totalAmount = lines.reduce((s, l) => s + l.subtotal, 0);
+    // Money carries its currency: a CNY line can never be added into an HKD total.
+    const totalAmount = sumMoney(lines.map((l) => Money.of(l.subtotal, items[l.itemIndex].product.currency)), currency).amount;
     const discountAmount = lines.reduce((s, l) => s + l.discount, 0);
     const snapshot = this.snapshot(items, lines, passengers, promotion);
     const claims: InventoryClaim[] = items.map((it) => ({
@@ -212,6 +212,8 @@ export class OrderService {
   async cancelInTx(ctx: RequestContext, sql: TxSql, order: OrderRecord, reason: CancelReason, actor: string): Promise<void> {
     const now = ctx.app.clock.now();
     if (!(await orderRepository.transition(sql, order.id, 'PENDING', 'CANCELLED', { now, cancelReason: reason }))) return;
+    // Sent to pay but the hold ended with no answer: the money is in doubt until the gateway says.
+    if (order.paymentState === 'PREPAID') await sql.query(`UPDATE orders SET payment_state = 'UNKNOWN' WHERE id = $1`, [order.id]);
     await this.inventory.release(sql, this.claimsOf(order));
     if (order.promotionId) await sql.query('UPDATE promotion SET used_count = used_count - 1 WHERE id = $1 AND used_count > 0', [order.promotionId]);
     await recordTransition(sql, { entityType: 'order', entityId: order.id, from: 'PENDING', to: 'CANCELLED', actor, reason, at: now });

@@ -57,4 +57,9 @@ export interface PaymentGateway {
   /** Asks for a refund; the final result may come later by refund notify or query. */
   refund(req: RefundRequest): Promise<RefundStatus>;
   queryRefund(refundNo: string): Promise<RefundStatus | null>;
+  /**
+   * The gateway's bill (对账单) of a Hong Kong/China calendar day: SUCCESS = payments, REFUND = refunds,
+   * as CSV text (already downloaded, hash-checked and unzipped). Null when the gateway has none.
+   */
+  downloadBill(date: string, kind: 'SUCCESS' | 'REFUND'): Promise<string | null>;
 }

@@ -76,7 +76,10 @@ export class PaymentService {
       description: `DeepTravel ${order.snapshot.items.map((i) => i.productName).join('、')}`.slice(0, 120),
       expiresAt: new Date(order.lockExpireAt), payerOpenid: traveller?.openid ?? null,
     });
-    await ctx.app.db.query('UPDATE orders SET prepay_id = $2, prepaid_at = COALESCE(prepaid_at, $3), updated_at = $3 WHERE id = $1', [order.id, prepayId, now]);
+    await ctx.app.db.query(
+      `UPDATE orders SET prepay_id = $2, prepaid_at = COALESCE(prepaid_at, $3), payment_state = CASE WHEN status = 'PENDING' THEN 'PREPAID' ELSE payment_state END, updated_at = $3 WHERE id = $1`,
+      [order.id, prepayId, now],
+    );
     return params;
   }
 
@@ -169,6 +172,7 @@ export class PaymentService {
     if (!(await orderRepository.transition(sql, order.id, from, 'PAID', { now }))) {
       throw new Error(`order ${order.id} changed state while locked`);
     }
+    await sql.query(`UPDATE orders SET payment_state = 'PAID' WHERE id = $1`, [order.id]);
     const issued = await this.tickets.issueForOrder(sql, order, now);
     ctx.app.faults.check('ticket-issuance', n.injectFault);
     const body: ProcessedBody = {
@@ -272,15 +276,22 @@ export class PaymentService {
     );
     let closed = 0;
     for (const o of cancelled) {
-      const r = await this.gateway.closePayment(o.orderNo);
-      if (r === 'ALREADY_PAID') {
-        const st = await this.gateway.queryPayment(o.orderNo);
-        if (st.transactionId && st.amount !== null) {
-          await this.processSuccess(ctx, { gateway: this.gateway.name, orderId: o.id, txnId: st.transactionId, amount: st.amount, source: 'QUERY' });
+      // Each order on its own: one gateway error leaves that order UNKNOWN for the next run, not the others.
+      try {
+        const r = await this.gateway.closePayment(o.orderNo);
+        if (r === 'ALREADY_PAID') {
+          const st = await this.gateway.queryPayment(o.orderNo);
+          if (st.transactionId && st.amount !== null) {
+            await this.processSuccess(ctx, { gateway: this.gateway.name, orderId: o.id, txnId: st.transactionId, amount: st.amount, source: 'QUERY' });
+          }
+        } else {
+          await ctx.app.db.query(`UPDATE orders SET payment_state = 'CLOSED' WHERE id = $1 AND payment_state IN ('PREPAID', 'UNKNOWN')`, [o.id]);
         }
+        await ctx.app.db.query('UPDATE orders SET gateway_closed_at = $2 WHERE id = $1', [o.id, now]);
+        closed++;
+      } catch (err) {
+        ctx.log.warn({ err, orderId: o.id }, 'could not settle an unknown payment yet; will retry');
       }
-      await ctx.app.db.query('UPDATE orders SET gateway_closed_at = $2 WHERE id = $1', [o.id, now]);
-      closed++;
     }
     return { queried: stale.length, paid, closed };
   }

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '深旅' });
+export default definePageConfig({ navigationBarTitleText: '选择班次' });

@@ -2,6 +2,7 @@ import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../../app/context.js';
 import { requireAdmin, type AdminRole } from '../admin-session.js';
 import {
+  ReconciliationDifferenceView, ReconciliationRun,
   AdminAccount, AdminMetricsView, AdminOrderPage, AdminSession, AuditPage, PaymentAnomalyView, PlatformSettingsView, SettingsInput,
 } from './admin.types.js';
 
@@ -65,6 +66,31 @@ export class AdminResolver {
     @Arg('offset', () => Int, { nullable: true }) offset?: number,
   ) {
     return ctx.app.services.adminQueries.orders(ctx, { status, fromDate, toDate, orderNo, limit, offset });
+  }
+
+  @Query(() => [ReconciliationDifferenceView], { description: 'Differences between WeChat bills and our records' })
+  adminReconciliationDifferences(
+    @Ctx() ctx: RequestContext,
+    @Arg('date', () => String, { nullable: true }) date?: string,
+    @Arg('unresolvedOnly', { defaultValue: false }) unresolvedOnly?: boolean,
+  ) {
+    return ctx.app.services.reconciliation.list(ctx, { date, unresolvedOnly });
+  }
+
+  @Mutation(() => ReconciliationRun, { description: 'Reconciles one day now (the job does yesterday at 10:30)' })
+  adminRunReconciliation(@Ctx() ctx: RequestContext, @Arg('date') date: string) {
+    return ctx.app.services.reconciliation.run(ctx, date);
+  }
+
+  @Mutation(() => Boolean, { description: 'Resolves a difference with a reason; processPayment applies a payment missing on our side as a late payment' })
+  async adminResolveReconciliationDifference(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => Int) id: number,
+    @Arg('reason') reason: string,
+    @Arg('processPayment', { defaultValue: false }) processPayment: boolean,
+  ) {
+    await ctx.app.services.reconciliation.resolve(ctx, id, reason, processPayment);
+    return true;
   }
 
   @Query(() => [PaymentAnomalyView], { description: 'Flagged payment notifications (unknown order, other amount, reused or second transaction)' })

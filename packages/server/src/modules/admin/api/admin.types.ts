@@ -274,6 +274,30 @@ export class AdminMetricsView {
   @Field(() => OutboxBacklog) outbox!: OutboxBacklog;
   @Field(() => [KeyCount], { description: 'Notification messages by status' }) notifications!: KeyCount[];
   @Field(() => Int) paymentAnomalies!: number;
+  @Field(() => Int, { description: 'Open differences with the gateway bills' }) reconciliationDifferences!: number;
+}
+
+@ObjectType()
+export class ReconciliationDifferenceView {
+  @Field(() => ID) id!: number;
+  @Field() billDate!: string;
+  @Field({ description: 'PAYMENT or REFUND' }) subject!: string;
+  @Field({ description: 'MISSING_OURS, MISSING_THEIRS, AMOUNT_MISMATCH, STATUS_MISMATCH' }) kind!: string;
+  @Field() key!: string;
+  @Field(() => String, { nullable: true }) orderNo!: string | null;
+  @Field(() => GraphQLJSON, { nullable: true }) ours!: unknown;
+  @Field(() => GraphQLJSON, { nullable: true }) theirs!: unknown;
+  @Field() resolved!: boolean;
+  @Field(() => String, { nullable: true }) resolution!: string | null;
+  @Field(() => String, { nullable: true }) resolvedBy!: string | null;
+}
+
+@ObjectType()
+export class ReconciliationRun {
+  @Field() date!: string;
+  @Field(() => Int) found!: number;
+  @Field(() => Int) recorded!: number;
+  @Field(() => String, { nullable: true }) skipped?: string;
 }
 
 @ObjectType()

@@ -69,7 +69,7 @@ export class WechatAccessTokens {
     if (fresh(current)) return current!.token;
     const deadline = Date.now() + (this.opts.waitMs ?? 5000);
     for (;;) {
-      const lease = { release: async () => undefined };
+      const lease = await this.deps.locks.tryAcquire(this.lockName, (this.opts.timeoutMs ?? 10_000) * 2);
       if (lease) {
         try {
           // Someone may have refreshed between our read and the lock.

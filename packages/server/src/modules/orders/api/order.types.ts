@@ -37,6 +37,8 @@ export class Order {
   @Field(() => Date, { nullable: true }) paidAt!: Date | null;
   @Field(() => Date, { nullable: true }) cancelledAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'EXPIRED, BY_TRAVELLER, REFUNDED' }) cancelReason!: string | null;
+  @Field({ description: 'NONE, PREPAID (sent to pay), UNKNOWN (hold ended without an answer: being checked with WeChat), PAID, CLOSED (not paid)' })
+  paymentState!: string;
 }
 
 @InputType()

@@ -42,6 +42,11 @@ export class MockPaymentGateway implements PaymentGateway {
     return this.refunds.get(refundNo) ?? null;
   }
 
+  /** The mock gateway has no bills: reconciliation has nothing to compare. */
+  async downloadBill(): Promise<string | null> {
+    return null;
+  }
+
   async closePayment(orderNo: string) {
     if (this.paid.has(orderNo)) return 'ALREADY_PAID' as const;
     this.closed.add(orderNo);

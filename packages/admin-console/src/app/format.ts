@@ -1,0 +1,62 @@
+import { currencySymbol, formatFen, localDateOf } from '@deeptravel/shared';
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc';
+
+dayjs.extend(utc);
+
+/** fen → "¥42.00" (or HK$). */
+export function money(fen: number | null | undefined, currency = 'CNY'): string {
+  if (fen === null || fen === undefined) return '—';
+  return `${currencySymbol(currency)}${formatFen(fen)}`;
+}
+
+/** An instant as Hong Kong wall-clock time, "2026-11-24 08:30". */
+export function hkTime(iso: string | null | undefined, withSeconds = false): string {
+  if (!iso) return '—';
+  return dayjs.utc(iso).add(8, 'hour').format(withSeconds ? 'YYYY-MM-DD HH:mm:ss' : 'YYYY-MM-DD HH:mm');
+}
+
+/** Today in Hong Kong, YYYY-MM-DD. */
+export function hkToday(): string {
+  return localDateOf(Date.now());
+}
+
+/** Labels of the API's enum-like strings, in Chinese. Unknown values are shown as they are. */
+export const LABELS = {
+  orderStatus: { PENDING: '待支付', PAID: '已支付', COMPLETED: '已完成', CANCELLED: '已取消' },
+  ticketStatus: { ACTIVE: '可使用', REDEEMED: '已核销', REFUNDING: '退款中', REFUNDED: '已退款', CHANGING: '改签中', CHANGED: '已改签', EXPIRED: '已过期' },
+  tripStatus: { SCHEDULED: '正常', CANCELLED: '已取消' },
+  mode: { BUS: '巴士', FERRY: '船' },
+  passengerType: { ADULT: '成人', CHILD: '儿童', SENIOR: '长者' },
+  scope: { PER_PASSENGER: '每位乘客', SHARED: '全单共享' },
+  productKind: { TICKET: '班次票', PACKAGE: '套票' },
+  promotionKind: { PERCENT: '折扣（%）', AMOUNT: '立减（元）' },
+  role: { ADMIN: '管理员', OPERATOR: '只读运营' },
+  staffRole: { STAFF: '员工', MANAGER: '店长' },
+  merchantKind: { FERRY_OPERATOR: '船公司', BUS_OPERATOR: '巴士公司', ATTRACTION: '景点', SERVICE: '服务' },
+  cancelReason: { EXPIRED: '超时未支付', BY_TRAVELLER: '旅客取消', REFUNDED: '已退款' },
+  notificationStatus: {
+    PENDING: '待发送', SENDING: '发送中', SENT: '已发送', SKIPPED_NO_CONSENT: '未订阅（跳过）', SKIPPED_NO_OPENID: '无 openid（跳过）',
+    SKIPPED_NO_TEMPLATE: '无模板（跳过）', FAILED: '失败', DEAD: '放弃', UNCONFIRMED: '待确认',
+  },
+  auditAction: {
+    create: '新建', update: '修改', delete: '删除', set_fares: '设置票价', set_lines: '设置权益', generate_trips: '生成班次', set_quota: '设置配额',
+    enable: '启用', disable: '停用', gtfs_import: 'GTFS 导入', gtfs_dry_run: 'GTFS 预检', reconcile: '对账', resolve: '处理差异', resolve_and_process: '处理并补单',
+  },
+  entityType: {
+    city: '城市', station: '站点', route: '线路', product: '产品', trip: '班次', package_template: '套票模板', blackout_date: '禁售日', refund_rule: '退改规则',
+    promotion: '优惠', setting: '平台设置', merchant: '商户', terminal: '核销终端', merchant_staff: '商户员工', admin_user: '后台账号', gtfs: 'GTFS',
+    reconciliation: '对账', reconciliation_difference: '对账差异',
+  },
+} as const;
+
+/** The Chinese label of a value in one of the LABELS groups. */
+export function label(group: keyof typeof LABELS, value: string | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return (LABELS[group] as Record<string, string>)[value] ?? value;
+}
+
+/** Options for a Select from a LABELS group. */
+export function options(group: keyof typeof LABELS): { value: string; label: string }[] {
+  return Object.entries(LABELS[group]).map(([value, l]) => ({ value, label: l }));
+}

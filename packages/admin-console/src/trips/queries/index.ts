@@ -1,0 +1,1 @@
+export { AdminGenerateTripsDocument, AdminTripsDocument, AdminUpsertTripDocument } from '@deeptravel/client';

@@ -1,0 +1,13 @@
+/** Direct calls to the server beside the app (set-up and checks the UI cannot do). */
+export function apiClient(url: string) {
+  return {
+    async gql<T = any>(query: string, variables: Record<string, unknown> = {}, token: string | null = 'user123'): Promise<{ data: T; errors?: any[] }> {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as { data: T; errors?: any[] };
+    },
+  };
+}
