@@ -25,11 +25,16 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    app.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down: not ready, draining');
+    const force = setTimeout(() => {
+      app.log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_DRAIN_MS + 25_000);
     force.unref();
-    await http.close();
+    // Order matters: stop taking traffic, finish requests, then stop jobs (releasing their locks) and the outbox.
+    await http.close({ drainMs: config.SHUTDOWN_DRAIN_MS, timeoutMs: 15_000 });
     await app.close();
+    app.log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -9,6 +9,7 @@ import { MemoryCache, RedisCache, type Cache } from '../common/infra/cache.js';
 import { MemoryLockManager, RedisLockManager, type LockManager } from '../common/infra/locks.js';
 import { createMemoryPubSub, createRedisPubSub, type AppPubSub } from '../common/infra/pubsub.js';
 import { connectRedis } from '../common/infra/redis.js';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from '../common/infra/rate-limiter.js';
 import { Outbox } from '../common/outbox/outbox.js';
 import { Scheduler } from '../common/scheduler.js';
 import { AuthService } from '../modules/identity/auth.service.js';
@@ -47,6 +48,11 @@ import { MerchantStaffService } from '../modules/merchants/merchant-staff.servic
 import { seedDemoStaffIfEmpty } from '../modules/merchants/merchant-staff.provisioning.js';
 import { RedemptionService } from '../modules/redemption/redemption.service.js';
 import { RedemptionLogService } from '../modules/redemption/redemption-log.service.js';
+import { TerminalEnrolmentService } from '../modules/offline/enrolment.service.js';
+import { OfflineBundleService } from '../modules/offline/offline-bundle.service.js';
+import { OfflineSyncService } from '../modules/offline/offline-sync.service.js';
+import { RedemptionConflictService } from '../modules/offline/conflict.service.js';
+import { ManualScanService } from '../modules/offline/manual-scan.service.js';
 import { NotificationService } from '../modules/notifications/notification.service.js';
 import { registerNotificationHandlers } from '../modules/notifications/notification.tasks.js';
 import { createNotificationChannel } from '../modules/notifications/channels/wechat-subscribe.channel.js';
@@ -75,6 +81,11 @@ export interface Services {
   merchantStaff: MerchantStaffService;
   redemption: RedemptionService;
   redemptionLogs: RedemptionLogService;
+  terminalEnrolment: TerminalEnrolmentService;
+  offlineBundle: OfflineBundleService;
+  offlineSync: OfflineSyncService;
+  redemptionConflicts: RedemptionConflictService;
+  manualScan: ManualScanService;
   notifications: NotificationService;
 }
 
@@ -88,6 +99,7 @@ export interface App {
   cache: Cache;
   locks: LockManager;
   pubsub: AppPubSub;
+  rateLimiter: RateLimiter;
   outbox: Outbox;
   scheduler: Scheduler;
   services: Services;
@@ -117,7 +129,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const clock = overrides.clock ?? systemClock;
   const source = await openDataSource({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, log });
   if (!config.DATABASE_URL) log.info({ dataDir: config.DATA_DIR }, 'DATABASE_URL unset: using embedded PGlite');
-  await migrate(source, log);
+  if (config.MIGRATE_ON_START) await migrate(source, log);
 
   let redis: Redis | null = null;
   let redisSub: Redis | null = null;
@@ -125,6 +137,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   let locks: LockManager;
   let pubsub: AppPubSub;
   let admission: SeatAdmission;
+  let rateLimiter: RateLimiter;
   if (config.REDIS_URL) {
     redis = connectRedis(config.REDIS_URL, 'deeptravel');
     redisSub = connectRedis(config.REDIS_URL, 'deeptravel-sub');
@@ -132,12 +145,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     locks = new RedisLockManager(redis, config.REDIS_PREFIX);
     pubsub = createRedisPubSub(redis, redisSub, (err) => log.warn({ err }, 'redis pub/sub command failed'));
     admission = new RedisSeatAdmission(redis, config.REDIS_PREFIX);
+    rateLimiter = new RedisRateLimiter(redis, config.REDIS_PREFIX);
   } else {
     log.info('REDIS_URL unset: in-memory cache, locks and pub/sub (one instance only)');
     cache = new MemoryCache();
     locks = new MemoryLockManager();
     pubsub = createMemoryPubSub();
     admission = new MemorySeatAdmission();
+    rateLimiter = new MemoryRateLimiter();
   }
 
   const outbox = new Outbox(source.db, clock, log);
@@ -179,6 +194,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     merchantStaff: new MerchantStaffService(),
     redemption: new RedemptionService(),
     redemptionLogs: new RedemptionLogService(),
+    terminalEnrolment: new TerminalEnrolmentService(),
+    offlineBundle: new OfflineBundleService(),
+    offlineSync: new OfflineSyncService(),
+    redemptionConflicts: new RedemptionConflictService(),
+    manualScan: new ManualScanService(),
     notifications: new NotificationService(createNotificationChannel(config, { cache, locks, clock, log }), config),
   };
 
@@ -189,7 +209,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   if (seed && config.devMode) await seedDemoStaffIfEmpty(source.db, { log });
 
   const app: App = {
-    config, log, clock, orm: source.orm, db: source.db, cache, locks, pubsub, outbox, scheduler, services, redis, wechatKeys, qr,
+    config, log, clock, orm: source.orm, db: source.db, cache, locks, pubsub, rateLimiter, outbox, scheduler, services, redis, wechatKeys, qr,
     faults: new FaultInjector(config.NODE_ENV === 'test'),
     close: async () => {
       await scheduler.stop();

@@ -45,6 +45,14 @@ const schema = z.object({
   /** The first admin account, created when none exists (dev and test get a demo admin instead). */
   ADMIN_BOOTSTRAP_USERNAME: z.string().optional(),
   ADMIN_BOOTSTRAP_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  /** Rate limits on login, createOrder, payOrder and scanCode (default: on, except in tests). */
+  RATE_LIMIT_ENABLED: bool.optional(),
+  /** Apply migrations at start (default). Deployments with a migration Job set it to false. */
+  MIGRATE_ON_START: bool.default(true),
+  /** On SIGTERM, how long /readyz fails before the server stops taking connections (ms). */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** Trust X-Forwarded-For from the load balancer for the client IP. */
+  TRUST_PROXY: bool.default(false),
   /** HMAC secret of session tokens; required in production. */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The mini-program's AppID and AppSecret (WeChat login's jscode2session; subscribe messages). */
@@ -107,5 +115,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (cfg.NODE_ENV === 'production' && !cfg.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration: SESSION_SECRET: required in production');
   }
-  return { ...cfg, devMode: cfg.NODE_ENV !== 'production' };
+  return { ...cfg, RATE_LIMIT_ENABLED: cfg.RATE_LIMIT_ENABLED ?? cfg.NODE_ENV !== 'test', devMode: cfg.NODE_ENV !== 'production' };
 }

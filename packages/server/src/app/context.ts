@@ -18,10 +18,12 @@ export interface RequestContext {
   loaders: Loaders;
   /** True only for contexts the server makes for itself (jobs, outbox handlers, tests' set-up). */
   system: boolean;
+  /** The client's IP (X-Forwarded-For only when TRUST_PROXY), for rate limits and logs. */
+  ip: string | null;
 }
 
 /** Builds the context of one request (HTTP, GraphQL or a WebSocket operation). */
-export function createRequestContext(app: App, requestId: string, principal: Principal | null): RequestContext {
+export function createRequestContext(app: App, requestId: string, principal: Principal | null, ip: string | null = null): RequestContext {
   return {
     requestId,
     app,
@@ -30,6 +32,7 @@ export function createRequestContext(app: App, requestId: string, principal: Pri
     em: app.orm.em.fork(),
     loaders: createLoaders(app.db),
     system: false,
+    ip,
   };
 }
 

@@ -61,6 +61,9 @@ export const ERROR_HTTP_STATUS = {
   TICKET_CHANGED: 409,
   CHANGE_IN_PROGRESS: 409,
   EXPORT_TOO_LARGE: 413,
+  // Terminal enrolment and offline redemption (docs/redemption.md "Offline").
+  ENROLMENT_CODE_INVALID: 410,
+  REDEMPTION_CONFLICT: 409,
   // Traveller login and saved passengers (docs/apps.md).
   WECHAT_LOGIN_FAILED: 401,
   WECHAT_LOGIN_UNAVAILABLE: 503,
@@ -91,6 +94,24 @@ export class AppError extends Error {
   toGraphQLError(): GraphQLError {
     return new GraphQLError(this.message, { extensions: { code: this.code, ...this.details } });
   }
+}
+
+/**
+ * True when the database connection itself failed (terminated by the server, reset, refused): the
+ * request did not complete and nothing of its transaction was kept, so the client may retry.
+ */
+export function isConnectionFailure(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  const code = e?.code ?? '';
+  return (
+    ['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '53300', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(code) ||
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e?.message ?? '')
+  );
+}
+
+/** The client-facing error for a failed database connection: 503, retry. */
+export function retryLater(): AppError {
+  return new AppError('RETRY_LATER', 'The service is briefly unavailable; please try again', { retryAfterSeconds: 1 });
 }
 
 /** True for PostgreSQL errors that mean "try again" (lock timeout, serialization, deadlock). */

@@ -21,6 +21,7 @@ export interface JobDefinition {
 export class Scheduler {
   private readonly jobs = new Map<string, JobDefinition>();
   private readonly tasks: ScheduledTask[] = [];
+  private readonly running = new Set<Promise<boolean>>();
 
   constructor(private readonly locks: LockManager, private readonly log: Logger) {}
 
@@ -35,13 +36,25 @@ export class Scheduler {
     }
   }
 
+  /** Stops the timers and waits for runs in progress, so their locks are released before exit. */
   async stop(): Promise<void> {
     for (const t of this.tasks) await t.stop();
     this.tasks.length = 0;
+    await Promise.allSettled([...this.running]);
   }
 
   /** Runs a job once if no instance is running it; returns false when another holds the lock. */
   async runNow(name: string): Promise<boolean> {
+    const run = this.runOnce(name);
+    this.running.add(run);
+    try {
+      return await run;
+    } finally {
+      this.running.delete(run);
+    }
+  }
+
+  private async runOnce(name: string): Promise<boolean> {
     const job = this.jobs.get(name);
     if (!job) throw new Error(`unknown job ${name}`);
     const lease = await this.locks.tryAcquire(`job:${name}`, job.timeoutMs);

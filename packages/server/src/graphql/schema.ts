@@ -19,13 +19,14 @@ import { REDEMPTION_RESOLVERS } from '../modules/redemption/api/redemption.resol
 import { IdentityResolver } from '../modules/identity/api/identity.resolver.js';
 import { SavedPassengerResolver } from '../modules/passengers/api/saved-passenger.resolver.js';
 import { NotificationResolver } from '../modules/notifications/api/notification.resolver.js';
+import { OFFLINE_RESOLVERS } from '../modules/offline/api/offline.resolver.js';
 
 /** The committed SDL, at the repository root. */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../../../schema.graphql', import.meta.url));
 
 /** Every resolver class of the API. */
 export const RESOLVERS = [HealthResolver, ...CATALOG_RESOLVERS, OrderResolver, PaymentResolver, ...TICKET_RESOLVERS, RefundResolver, OrderRefundsResolver, ChangeResolver, AdminResolver, CatalogAdminResolver, GtfsResolver, MerchantAdminResolver,
-  ...MERCHANT_RESOLVERS, ...REDEMPTION_RESOLVERS, IdentityResolver, SavedPassengerResolver, NotificationResolver] as const;
+  ...MERCHANT_RESOLVERS, ...REDEMPTION_RESOLVERS, IdentityResolver, SavedPassengerResolver, NotificationResolver, ...OFFLINE_RESOLVERS] as const;
 
 /** Builds the executable schema; `emit` also writes schema.graphql (sorted, so diffs stay stable). */
 export function buildAppSchema(pubSub: AppPubSub | undefined, emit = false): Promise<GraphQLSchema> {

@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { App } from '../app/app.js';
 import { createRequestContext, type RequestContext } from '../app/context.js';
-import { AppError } from '../common/errors.js';
+import { AppError, isConnectionFailure, retryLater } from '../common/errors.js';
 import { buildAppSchema } from '../graphql/schema.js';
 import { costLimitRule } from '../graphql/cost-limit.js';
 import { GRAPHIQL_PAGE, graphiqlAsset } from './graphiql.js';
@@ -25,7 +25,12 @@ export interface RunningServer {
   url: string;
   port: number;
   schema: GraphQLSchema;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: /readyz answers 503 at once (the load balancer stops sending), after `drainMs`
+   * no new connections are taken, graphql-ws clients are closed with 1012 (service restart: they
+   * reconnect, to another instance), requests in flight finish (or are cut after `timeoutMs`).
+   */
+  close(opts?: { drainMs?: number; timeoutMs?: number }): Promise<void>;
 }
 
 /** Turns any error into the client-facing GraphQL error: coded, without internals. */
@@ -44,6 +49,11 @@ function formatError(app: App, formatted: GraphQLFormattedError, error: unknown)
     return { ...formatted, extensions: ext };
   }
   if (original instanceof GraphQLError && !original.originalError && !code) return formatted;
+  if (isConnectionFailure(original)) {
+    app.log.warn({ err: original }, 'database connection failed during a request');
+    const e = retryLater();
+    return { message: e.message, path: formatted.path, locations: formatted.locations, extensions: { code: e.code, ...e.details } };
+  }
   app.log.error({ err: original }, 'unexpected GraphQL error');
   return {
     message: 'Internal server error',
@@ -84,6 +94,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 /** The JSON error body of the REST shim. */
 export function restError(err: AppError): RestResponse {
+  if (err.code === 'RATE_LIMITED') {
+    return { status: 429, headers: { 'retry-after': String(err.details.retryAfterSeconds ?? 1) }, body: { error: { code: err.code, message: err.message, ...err.details } } };
+  }
   return { status: err.httpStatus, body: { error: { code: err.code, message: err.message, ...err.details } } };
 }
 
@@ -139,9 +152,14 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
       : {};
   };
 
-  const contextFor = async (requestId: string, authorization: string | undefined): Promise<RequestContext> => {
+  const contextFor = async (requestId: string, authorization: string | undefined, ip: string | null = null): Promise<RequestContext> => {
     const principal = await app.services.auth.authenticate(authorization);
-    return createRequestContext(app, requestId, principal);
+    return createRequestContext(app, requestId, principal, ip);
+  };
+  /** The client IP: the socket's, or the load balancer's X-Forwarded-For when TRUST_PROXY is set. */
+  const clientIp = (req: IncomingMessage): string | null => {
+    const xff = app.config.TRUST_PROXY ? (req.headers['x-forwarded-for'] as string | undefined)?.split(',')[0]?.trim() : undefined;
+    return xff || req.socket.remoteAddress || null;
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<string> => {
@@ -200,7 +218,7 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
         httpGraphQLRequest: { method, headers, search: url.search, body },
         context: async () => {
           try {
-            return await contextFor(requestId, req.headers.authorization);
+            return await contextFor(requestId, req.headers.authorization, clientIp(req));
           } catch (err) {
             if (err instanceof AppError) {
               throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.httpStatus } } });
@@ -211,7 +229,20 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
       });
       const outHeaders: Record<string, string> = { ...baseHeaders };
       for (const [k, v] of result.headers) outHeaders[k] = v;
-      res.writeHead(result.status ?? 200, outHeaders);
+      let status = result.status ?? 200;
+      // A refused rate limit answers 429 with Retry-After, for GraphQL too, so clients and proxies back off.
+      if (result.body.kind === 'complete' && /"(RATE_LIMITED|RETRY_LATER)"/.test(result.body.string)) {
+        const parsed = JSON.parse(result.body.string) as { data?: unknown; errors?: Array<{ extensions?: { code?: string; retryAfterSeconds?: number } }> };
+        const limited = parsed.errors?.find((e) => e.extensions?.code === 'RATE_LIMITED' || e.extensions?.code === 'RETRY_LATER');
+        if (limited && !parsed.data) {
+          status = limited.extensions?.code === 'RATE_LIMITED' ? 429 : 503;
+          outHeaders['retry-after'] = String(limited.extensions?.retryAfterSeconds ?? 1);
+        } else if (limited?.extensions?.code === 'RATE_LIMITED') {
+          status = 429;
+          outHeaders['retry-after'] = String(limited.extensions?.retryAfterSeconds ?? 1);
+        }
+      }
+      res.writeHead(status, outHeaders);
       if (result.body.kind === 'complete') res.end(result.body.string);
       else {
         for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -242,7 +273,7 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
     }
     let ctx: RequestContext;
     try {
-      ctx = await contextFor(requestId, req.headers.authorization);
+      ctx = await contextFor(requestId, req.headers.authorization, clientIp(req));
     } catch (err) {
       if (err instanceof AppError) {
         const e = restError(err);
@@ -266,8 +297,11 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
     handle(req, res)
       .then((route) => end({ route, status: res.statusCode }))
       .catch((err: unknown) => {
-        if (err instanceof AppError) {
-          if (!res.headersSent) sendJson(res, err.httpStatus, restError(err).body);
+        if (err instanceof AppError || isConnectionFailure(err)) {
+          const e = err instanceof AppError ? err : retryLater();
+          if (!(err instanceof AppError)) app.log.warn({ err, url: req.url }, 'database connection failed during a request');
+          const r = restError(e);
+          if (!res.headersSent) sendJson(res, r.status, r.body, { ...(e.code === 'RETRY_LATER' ? { 'retry-after': '1' } : {}), ...(r.headers ?? {}) });
         } else {
           app.log.error({ err, url: req.url }, 'unhandled request error');
           if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
@@ -284,7 +318,7 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
       schema,
       context: async (wsCtx) => {
         const auth = (wsCtx.connectionParams?.authorization ?? wsCtx.connectionParams?.Authorization) as string | undefined;
-        return contextFor(randomUUID(), auth);
+        return contextFor(randomUUID(), auth, clientIp(wsCtx.extra.request));
       },
       onConnect: async (wsCtx) => {
         const auth = (wsCtx.connectionParams?.authorization ?? wsCtx.connectionParams?.Authorization) as string | undefined;
@@ -306,11 +340,18 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
     port,
     url: `http://127.0.0.1:${port}`,
     schema,
-    close: async () => {
+    close: async (opts = {}) => {
       ready = false;
+      if (opts.drainMs) await new Promise((r) => setTimeout(r, opts.drainMs));
+      for (const client of wsServer.clients) client.close(1012, 'server restarting');
       await wsCleanup.dispose();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        const cut = setTimeout(() => server.closeAllConnections(), opts.timeoutMs ?? 10_000);
+        cut.unref();
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       await apollo.stop();

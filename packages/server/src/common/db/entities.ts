@@ -12,6 +12,7 @@ import { OutboxEvent, StateTransition } from '../outbox/outbox.entity.js';
 import { AdminAudit, AdminUser } from '../../modules/admin/admin.entities.js';
 import { ReconciliationDifference } from '../../modules/payments/reconciliation.entities.js';
 import { Notification, NotificationConsent } from '../../modules/notifications/notification.entities.js';
+import { OfflineRedemption, RedemptionConflict, TerminalEnrolment } from '../../modules/offline/offline.entities.js';
 
 /** Every entity, in one list for the ORM (explicit: no folder scanning at start). */
 export const ALL_ENTITIES = [
@@ -22,4 +23,5 @@ export const ALL_ENTITIES = [
   Terminal, MerchantStaff, Redemption, RedemptionLog,
   SavedPassenger,
   NotificationConsent, Notification,
+  TerminalEnrolment, OfflineRedemption, RedemptionConflict,
 ];

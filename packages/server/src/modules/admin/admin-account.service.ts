@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../app/context.js';
+import { enforceRateLimit } from '../../common/rate-limit.js';
 import type { Database } from '../../common/db/sql.js';
 import { AppError } from '../../common/errors.js';
 import type { Logger } from '../../app/logger.js';
@@ -9,6 +10,7 @@ import { writeAudit } from './audit.js';
 /** Admin accounts: login, creation, and the bootstrap admin. */
 export class AdminAccountService {
   async login(ctx: RequestContext, username: string, password: string): Promise<{ token: string; expiresAt: Date; role: AdminRole; username: string }> {
+    await enforceRateLimit(ctx, 'login', `admin:${username.trim().toLowerCase()}`);
     const [row] = await ctx.app.db.query<{ id: number; username: string; passwordHash: string; role: AdminRole; enabled: boolean; sessionVersion: number }>(
       `SELECT id, username, password_hash AS "passwordHash", role, enabled, session_version AS "sessionVersion" FROM admin_user WHERE username = $1`,
       [username.trim().toLowerCase()],

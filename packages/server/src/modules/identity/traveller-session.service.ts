@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../app/context.js';
+import { enforceRateLimit } from '../../common/rate-limit.js';
 import { AppError } from '../../common/errors.js';
 import { requireTraveller } from './auth.service.js';
 import type { WechatSessionClient } from './wechat-session.client.js';
@@ -32,6 +33,7 @@ export class TravellerSessionService {
   async loginWithWechat(ctx: RequestContext, code: string): Promise<TravellerSession> {
     const trimmed = typeof code === 'string' ? code.trim() : '';
     if (!trimmed || trimmed.length > 128) throw new AppError('BAD_USER_INPUT', 'A wx.login code is required', { field: 'code' });
+    await enforceRateLimit(ctx, 'login', null);
     const { openid } = await this.wechat.codeToSession(trimmed);
     const now = ctx.app.clock.now();
     // Found or created in one statement: two first logins at once make one traveller.

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../app/context.js';
+import { enforceRateLimit } from '../../common/rate-limit.js';
 import { AppError } from '../../common/errors.js';
 import { recordTransition } from '../../common/outbox/state-history.js';
 import { dummyPasswordHash, terminalKeyMatches, verifyPassword } from './password.js';
@@ -34,6 +35,7 @@ export class MerchantStaffService {
     const username = text(input.username).toLowerCase();
     const terminalCode = text(input.terminalCode).toUpperCase();
     const password = typeof input.password === 'string' ? input.password.slice(0, 200) : '';
+    await enforceRateLimit(ctx, 'login', `staff:${username}`);
     const [staff, terminal] = await Promise.all([
       username ? repo.staffByUsername(ctx.app.db, username) : null,
       terminalCode ? repo.terminalByCode(ctx.app.db, terminalCode) : null,

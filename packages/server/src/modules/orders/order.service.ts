@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { enforceRateLimit } from '../../common/rate-limit.js';
 import { addDays, isLocalDate, localDateOf, Money, PASSENGER_TYPES, startOfLocalDate, sumMoney, type Party, type PassengerType } from '@deeptravel/shared';
 import type { RequestContext } from '../../app/context.js';
 import type { TxSql } from '../../common/db/sql.js';
@@ -58,6 +59,7 @@ export class OrderService {
 
   async createOrder(ctx: RequestContext, input: CreateOrderInput): Promise<OrderRecord> {
     const travellerId = requireTraveller(ctx.principal);
+    await enforceRateLimit(ctx, 'createOrder', `traveller:${travellerId}`);
     const key = input.idempotencyKey?.trim() || null;
     if (key && key.length > 100) throw new AppError('BAD_USER_INPUT', 'Idempotency key is too long (max 100)', { field: 'idempotencyKey' });
     if (key) {

@@ -1,4 +1,5 @@
 import type { OrderStatus } from '@deeptravel/shared';
+import { enforceRateLimit } from '../../common/rate-limit.js';
 import type { RequestContext } from '../../app/context.js';
 import type { TxSql } from '../../common/db/sql.js';
 import { AppError } from '../../common/errors.js';
@@ -66,6 +67,7 @@ export class PaymentService {
   /** The parameters of `wx.requestPayment` for a PENDING order whose lock still holds. */
   async payOrder(ctx: RequestContext, orderId: number): Promise<RequestPaymentParams> {
     const travellerId = requireTraveller(ctx.principal);
+    await enforceRateLimit(ctx, 'payOrder', `traveller:${travellerId}`);
     const order = await this.orders.getOrder(ctx, orderId);
     const now = ctx.app.clock.now();
     if (order.status !== 'PENDING') throw new AppError('ORDER_NOT_PENDING', `This order is ${order.status}`, { status: order.status });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { enforceRateLimit } from '../../common/rate-limit.js';
 import { parseQrToken, type QrRefusal, type TicketStatus } from '@deeptravel/shared';
 import type { RequestContext } from '../../app/context.js';
 import { AppError, isRetryableDbError } from '../../common/errors.js';
@@ -99,6 +100,7 @@ export class RedemptionService {
   /** Verifies a scanned payload (signature, key, rotating part) and returns each line's verdict. */
   async scanCode(ctx: RequestContext, payload: string): Promise<ScanResult> {
     const staff = requireStaff(ctx.principal);
+    await enforceRateLimit(ctx, 'scanCode', `terminal:${staff.terminalId}`);
     const now = ctx.app.clock.now();
     const db = ctx.app.db;
     const base = { at: now, merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId, action: 'SCAN' as const };

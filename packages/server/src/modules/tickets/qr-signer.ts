@@ -46,6 +46,11 @@ export class QrSigner {
     return { [this.keyId]: this.publicKeyRaw };
   }
 
+  /** A detached Ed25519 signature (base64url) of a text with the QR key: signs merchant offline bundles. */
+  signText(text: string): string {
+    return toBase64Url(new Uint8Array(sign(null, Buffer.from(text, 'utf8'), this.privateKey)));
+  }
+
   /** The rotating-part secret of an order QR. */
   orderSecret(orderNo: string): string {
     return toBase64Url(new Uint8Array(createHmac('sha256', this.orderSecretKey).update(orderNo).digest().subarray(0, 16)));
