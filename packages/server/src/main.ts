@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './app/config.js';
+import cluster from 'node:cluster';
+import { ConfigError, loadConfig, type AppConfig } from './app/config.js';
 import { createApp } from './app/app.js';
 import { startHttpServer } from './http/server.js';
 
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  if (config.WORKERS > 1 && cluster.isPrimary) return runPrimary(config);
   const app = await createApp(config);
   const http = await startHttpServer(app, { port: config.PORT, host: config.HOST });
   app.outbox.start();
@@ -39,6 +41,45 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * WORKERS > 1 (PostgreSQL only): the primary migrates once, then forks that many workers sharing the
+ * port (the cluster module balances connections). Without Redis only the first worker runs the jobs,
+ * since in-memory locks do not cross processes. A worker that dies is replaced; SIGTERM drains all.
+ */
+async function runPrimary(config: AppConfig): Promise<void> {
+  if (!config.DATABASE_URL) {
+    console.error('Invalid configuration: WORKERS: more than one worker needs DATABASE_URL (PGlite lives in one process)');
+    process.exit(2);
+  }
+  const { createLogger } = await import('./app/logger.js');
+  const log = createLogger(config.LOG_LEVEL);
+  // Migrations, the demo seed and the bootstrap admin once, here, before any worker starts.
+  const setup = await createApp({ ...config, SCHEDULER_ENABLED: false });
+  await setup.close();
+  let stopping = false;
+  const fork = (index: number) => {
+    const jobs = config.SCHEDULER_ENABLED && (config.REDIS_URL !== undefined || index === 0);
+    const worker = cluster.fork({ MIGRATE_ON_START: 'false', SEED_DEMO: 'false', SCHEDULER_ENABLED: String(jobs), WORKER_INDEX: String(index) });
+    worker.on('exit', (code) => {
+      if (!stopping) {
+        log.warn({ index, code }, 'worker exited; starting another');
+        fork(index);
+      }
+    });
+  };
+  for (let i = 0; i < config.WORKERS; i++) fork(i);
+  log.info({ workers: config.WORKERS }, 'primary started workers');
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 await main();

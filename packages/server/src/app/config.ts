@@ -47,6 +47,8 @@ const schema = z.object({
   ADMIN_BOOTSTRAP_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   /** Rate limits on login, createOrder, payOrder and scanCode (default: on, except in tests). */
   RATE_LIMIT_ENABLED: bool.optional(),
+  /** Worker processes sharing the port (node:cluster); 1 = this process serves. Needs DATABASE_URL when > 1. */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Apply migrations at start (default). Deployments with a migration Job set it to false. */
   MIGRATE_ON_START: bool.default(true),
   /** On SIGTERM, how long /readyz fails before the server stops taking connections (ms). */

@@ -333,7 +333,9 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
     wsServer,
   );
 
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '0.0.0.0', resolve));
+  // A deep accept queue: a burst of thousands of travellers connecting at once must queue, not be reset
+  // (Node's default is 511; the kernel caps it at net.core.somaxconn).
+  await new Promise<void>((resolve) => server.listen({ port: opts.port, host: opts.host ?? '0.0.0.0', backlog: 4096 }, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     server,

@@ -52,6 +52,16 @@ export async function createAdminAccount(db: Database, input: { username: string
 export async function bootstrapAdmin(db: Database, opts: { username?: string; password?: string; devMode: boolean; log: Logger }): Promise<void> {
   const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM admin_user');
   if (n > 0) return;
+  try {
+    await createBootstrapAccounts(db, opts);
+  } catch (err) {
+    // Another instance starting at the same moment created them first: nothing to do.
+    if ((err as { code?: string }).code === 'VALIDATION_FAILED') return;
+    throw err;
+  }
+}
+
+async function createBootstrapAccounts(db: Database, opts: { username?: string; password?: string; devMode: boolean; log: Logger }): Promise<void> {
   if (opts.username && opts.password) {
     await createAdminAccount(db, { username: opts.username, password: opts.password, role: 'ADMIN' });
     opts.log.info({ username: opts.username }, 'bootstrap admin created');
