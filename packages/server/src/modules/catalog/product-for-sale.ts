@@ -27,6 +27,41 @@ export interface ProductForSale {
   refundRule: { id: number; name: string; tiers: RefundTier[]; changeAllowed: boolean; changeMinHoursBefore: number; summaryZh: string };
 }
 
+/** A trip as ordering needs it (cached: admin changes to trips bump the catalog version). */
+export interface TripForSale {
+  id: number;
+  productId: number;
+  departureAt: string;
+  arrivalAt: string;
+  status: string;
+}
+
+/**
+ * Trips for ordering, from the cache when possible, so that a request refused by admission control
+ * costs no PostgreSQL round trip at all.
+ */
+export async function loadTripsForSale(ctx: RequestContext, ids: number[]): Promise<Map<number, TripForSale>> {
+  const out = new Map<number, TripForSale>();
+  const v = await ctx.app.cache.version(CATALOG_NAMESPACE);
+  const missing: number[] = [];
+  for (const id of ids) {
+    const hit = await ctx.app.cache.get(`trip:${v}:${id}`);
+    if (hit) out.set(id, JSON.parse(hit) as TripForSale);
+    else missing.push(id);
+  }
+  if (!missing.length) return out;
+  const rows = await ctx.app.db.query<{ id: number; productId: number; departureAt: Date; arrivalAt: Date; status: string }>(
+    `SELECT id, product_id AS "productId", departure_at AS "departureAt", arrival_at AS "arrivalAt", status FROM trip WHERE id = ANY($1::int[])`,
+    [missing],
+  );
+  for (const r of rows) {
+    const t: TripForSale = { id: r.id, productId: r.productId, departureAt: new Date(r.departureAt).toISOString(), arrivalAt: new Date(r.arrivalAt).toISOString(), status: r.status };
+    out.set(r.id, t);
+    await ctx.app.cache.set(`trip:${v}:${r.id}`, JSON.stringify(t), 300);
+  }
+  return out;
+}
+
 /**
  * Loads products for ordering, cached under the catalog version (an admin change is seen at once).
  * One statement for the products, one each for tiers and entitlements, on a cache miss only.

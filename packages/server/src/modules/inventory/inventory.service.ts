@@ -62,7 +62,8 @@ export class InventoryService {
         let r = await this.admission.tryTake(key, c.qty, nowMs, holdUntil.getTime());
         if (r.result === 'UNKNOWN') {
           const truth = await this.leftInDatabase(ctx.app.db, c, ctx.app.clock.now());
-          await this.admission.seed(key, truth.left, truth.nextExpiry?.getTime() ?? null);
+          // A missing key: only the first of simultaneous rebuilds writes. A short key whose locks expired: replaced.
+          await this.admission.seed(key, truth.left, truth.nextExpiry?.getTime() ?? null, r.reason === 'MISSING' ? 'ifAbsent' : 'replace');
           r = await this.admission.tryTake(key, c.qty, nowMs, holdUntil.getTime());
         }
         if (r.result === 'SOLD_OUT') throw soldOut(c, r.left);
@@ -90,8 +91,8 @@ export class InventoryService {
           if (state.departed) throw new AppError('TRIP_DEPARTED', 'This trip has already departed', { tripId: c.tripId });
           if (state.status !== 'SCHEDULED') throw new AppError('NOT_ON_SALE', 'This trip is not on sale', { tripId: c.tripId });
           if (state.expiredHeld > 0 && state.left >= c.qty) throw new ExpiredLocksHeld();
-          // Admission let it through but the truth says no: resynchronise the counter.
-          void this.admission.forget(claimKey(c));
+          // Admission let it through but the truth says no: lower the counter (never above the truth).
+          void this.admission.clamp(claimKey(c), Math.max(0, state.left));
           throw soldOut(c, Math.max(0, state.left));
         }
       } else {
@@ -99,7 +100,7 @@ export class InventoryService {
         if (!ok) {
           const state = await inventoryRepository.packageLeft(sql, c.productId, c.travelDate, c.quota!, now);
           if (state.expiredHeld > 0 && state.left >= c.qty) throw new ExpiredLocksHeld();
-          void this.admission.forget(claimKey(c));
+          void this.admission.clamp(claimKey(c), Math.max(0, state.left));
           throw soldOut(c, Math.max(0, state.left));
         }
       }

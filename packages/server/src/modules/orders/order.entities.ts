@@ -41,6 +41,8 @@ export class Order extends BaseEntity {
 /** One line of an order: a product (and trip or travel date) for the passengers of one type. */
 @Entity({ tableName: 'order_item' })
 @Index({ name: 'order_item_order_id_index', properties: ['order'] })
+@Index({ name: 'order_item_trip_id_index', properties: ['trip'] })
+@Index({ name: 'order_item_product_date_index', properties: ['product', 'travelDate'] })
 export class OrderItem extends BaseEntity {
   @ManyToOne(() => Order) order!: Order;
   @ManyToOne(() => Product) product!: Product;

@@ -7,7 +7,7 @@ import { AppError, isRetryableDbError } from '../../common/errors.js';
 import { recordTransition } from '../../common/outbox/state-history.js';
 import { requireTraveller } from '../identity/auth.service.js';
 import { MAX_DAYS_AHEAD } from '../catalog/catalog.service.js';
-import { loadProductsForSale, type ProductForSale } from '../catalog/product-for-sale.js';
+import { loadProductsForSale, loadTripsForSale, type ProductForSale } from '../catalog/product-for-sale.js';
 import { ExpiredLocksHeld, type InventoryClaim, type InventoryService } from '../inventory/inventory.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { applyPromotion, priceItems, PricingError, type PricedLine } from './order-pricing.js';
@@ -265,15 +265,7 @@ export class OrderService {
     });
     const products = await loadProductsForSale(ctx, [...new Set(ids)]);
     const tripIds = input.items.map((it) => (it.tripId === undefined || it.tripId === null ? null : Number(it.tripId))).filter((x): x is number => x !== null);
-    const trips = new Map(
-      (tripIds.length
-        ? await ctx.app.db.query<{ id: number; productId: number; departureAt: Date; arrivalAt: Date; status: string }>(
-            `SELECT id, product_id AS "productId", departure_at AS "departureAt", arrival_at AS "arrivalAt", status FROM trip WHERE id = ANY($1::int[])`,
-            [tripIds.filter((x) => Number.isSafeInteger(x))],
-          )
-        : []
-      ).map((t) => [t.id, t]),
-    );
+    const trips = tripIds.length ? await loadTripsForSale(ctx, tripIds.filter((x) => Number.isSafeInteger(x) && x > 0)) : new Map();
     const today = localDateOf(now);
     const seen = new Set<string>();
     const prepared: PreparedItem[] = [];
