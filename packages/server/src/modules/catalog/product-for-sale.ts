@@ -2,6 +2,7 @@ import type { RequestContext } from '../../app/context.js';
 import type { FareTier } from '@deeptravel/shared';
 import type { RefundTier } from './catalog.entities.js';
 import { CATALOG_NAMESPACE } from './catalog.service.js';
+import { SingleFlight } from '../../common/single-flight.js';
 
 /** An entitlement as a ticket will carry it. */
 export interface SaleEntitlement {
@@ -40,6 +41,8 @@ export interface TripForSale {
  * Trips for ordering, from the cache when possible, so that a request refused by admission control
  * costs no PostgreSQL round trip at all.
  */
+const tripLoads = new SingleFlight<Map<number, TripForSale>>();
+
 export async function loadTripsForSale(ctx: RequestContext, ids: number[]): Promise<Map<number, TripForSale>> {
   const out = new Map<number, TripForSale>();
   const v = await ctx.app.cache.version(CATALOG_NAMESPACE);
@@ -50,6 +53,14 @@ export async function loadTripsForSale(ctx: RequestContext, ids: number[]): Prom
     else missing.push(id);
   }
   if (!missing.length) return out;
+  // Concurrent requests for the same cold trips share one read.
+  const loaded = await tripLoads.run(`${v}:${missing.join(',')}`, () => readTrips(ctx, v, missing));
+  for (const [id, t] of loaded) out.set(id, t);
+  return out;
+}
+
+async function readTrips(ctx: RequestContext, v: number, missing: number[]): Promise<Map<number, TripForSale>> {
+  const out = new Map<number, TripForSale>();
   const rows = await ctx.app.db.query<{ id: number; productId: number; departureAt: Date; arrivalAt: Date; status: string }>(
     `SELECT id, product_id AS "productId", departure_at AS "departureAt", arrival_at AS "arrivalAt", status FROM trip WHERE id = ANY($1::int[])`,
     [missing],

@@ -3,6 +3,7 @@ import type { Sql, TxSql } from '../../common/db/sql.js';
 import { AppError } from '../../common/errors.js';
 import { inventoryRepository } from './inventory.repository.js';
 import { packageKey, tripKey, type SeatAdmission } from './seat-admission.js';
+import { SingleFlight } from '../../common/single-flight.js';
 
 /** Inventory an order line takes: seats on a trip, or passes of a package on a travel date. */
 export interface InventoryClaim {
@@ -44,6 +45,9 @@ function soldOut(c: InventoryClaim, left: number): AppError {
  * transaction takes the seats for real. Any failure after admission gives the admission back.
  */
 export class InventoryService {
+  /** One rebuild read per key at a time in this process (a cold burst would otherwise send thousands). */
+  private readonly rebuilds = new SingleFlight<{ left: number; nextExpiry: Date | null }>();
+
   constructor(readonly admission: SeatAdmission) {}
 
   /**
@@ -61,7 +65,7 @@ export class InventoryService {
         const nowMs = ctx.app.clock.now().getTime();
         let r = await this.admission.tryTake(key, c.qty, nowMs, holdUntil.getTime());
         if (r.result === 'UNKNOWN') {
-          const truth = await this.leftInDatabase(ctx.app.db, c, ctx.app.clock.now());
+          const truth = await this.rebuilds.run(key, () => this.leftInDatabase(ctx.app.db, c, ctx.app.clock.now()));
           // A missing key: only the first of simultaneous rebuilds writes. A short key whose locks expired: replaced.
           await this.admission.seed(key, truth.left, truth.nextExpiry?.getTime() ?? null, r.reason === 'MISSING' ? 'ifAbsent' : 'replace');
           r = await this.admission.tryTake(key, c.qty, nowMs, holdUntil.getTime());

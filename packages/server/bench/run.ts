@@ -1,0 +1,110 @@
+/**
+ * `pnpm bench [-- <scenario> … ] [--option value …]`: runs the named scenarios (default: all), prints
+ * a table per scenario on stdout, writes bench-results/<scenario>-<timestamp>.json, and exits 1 if an
+ * invariant broke, a request got a 5xx, timed out or was never answered (or, with --strict, if a
+ * PRODUCT.md target was missed). Progress goes to stderr.
+ */
+import { runCleanups } from './lib/cleanup.js';
+import { machine, revision, stampOf, writeResult } from './lib/report.js';
+import { SCENARIOS } from './scenarios/index.js';
+import type { BenchOptions } from './scenarios/types.js';
+
+function parseArgs(argv: string[]): { names: string[]; args: Record<string, string | true> } {
+  const names: string[] = [];
+  const args: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') continue;
+    if (a.startsWith('--')) {
+      const [k, v] = a.slice(2).split('=', 2);
+      if (v !== undefined) args[k] = v;
+      else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && !SCENARIOS.some((s) => s.name === argv[i + 1])) args[k] = argv[++i];
+      else args[k] = true;
+    } else names.push(a);
+  }
+  return { names, args };
+}
+
+function help(): string {
+  return [
+    'usage: pnpm bench [-- <scenario> …] [--option value …]',
+    '',
+    'scenarios (default: all):',
+    ...SCENARIOS.flatMap((s) => [`  ${s.name}: ${s.title}`, ...s.options.map((o) => `      ${o}`)]),
+    '',
+    'common options:',
+    '      --strict         also exit 1 when a PRODUCT.md target is missed',
+    '',
+    'environment: BENCH_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),',
+    '             BENCH_REDIS_URL (default redis://127.0.0.1:6379)',
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  const { names, args } = parseArgs(process.argv.slice(2));
+  if (args.help || args.h) {
+    console.log(help());
+    return 0;
+  }
+  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length) {
+    console.error(`unknown scenario: ${unknown.join(', ')}\n\n${help()}`);
+    return 2;
+  }
+  const chosen = names.length ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS;
+  const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+  let exit = 0;
+  for (const scenario of chosen) {
+    const started = new Date();
+    const stamp = stampOf(started);
+    const opts: BenchOptions = { stamp, args, log };
+    const measured = { machine: machine(), revision: revision() };
+    log(`${scenario.name}: ${scenario.title}`);
+    try {
+      const out = await scenario.run(opts);
+      await runCleanups(log);
+      const finished = new Date();
+      const file = writeResult(scenario.name, stamp, {
+        scenario: scenario.name,
+        title: scenario.title,
+        command: `pnpm bench -- ${process.argv.slice(2).filter((a) => a !== '--').join(' ')}`.trim(),
+        startedAt: started.toISOString(),
+        finishedAt: finished.toISOString(),
+        durationSeconds: Math.round((finished.getTime() - started.getTime()) / 1000),
+        ...measured,
+        failures: out.failures,
+        missedTargets: out.missedTargets,
+        ...out.data,
+      });
+      console.log(`\n${out.text}\n`);
+      const rev = measured.revision;
+      console.log(`code measured: commit ${rev.commit ?? '?'}${rev.uncommittedServerFiles ? ` + ${rev.uncommittedServerFiles} uncommitted change(s) under packages/server/src` : ''}; ${measured.machine.cores} cores, Node ${measured.machine.node}`);
+      console.log(`results: ${file} (${Math.round((finished.getTime() - started.getTime()) / 1000)} s)`);
+      if (out.failures.length) {
+        console.log(`FAILED:\n${out.failures.map((f) => `  - ${f}`).join('\n')}`);
+        exit = 1;
+      }
+      if (out.missedTargets.length) {
+        console.log(`targets missed:\n${out.missedTargets.map((f) => `  - ${f}`).join('\n')}`);
+        if (args.strict) exit = 1;
+      }
+    } catch (err) {
+      await runCleanups(log);
+      console.error(`${scenario.name} could not run: ${(err as Error).stack ?? err}`);
+      exit = 1;
+    }
+  }
+  return exit;
+}
+
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write(`\n${sig}: stopping and cleaning up …\n`);
+    void runCleanups().finally(() => process.exit(130));
+  });
+}
+
+process.exitCode = await main();
