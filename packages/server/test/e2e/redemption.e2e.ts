@@ -3,7 +3,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { assembleQrToken, parseQrToken, qrSignedPart } from '@deeptravel/shared';
 import { hkDate, startTestServer, type TestServer } from '../support/harness.js';
 import {
-  buyPaid, DEMO_PASSWORD, DEMO_TERMINAL_KEY, LOGS, qrOf, redeem, scan, scanAndRedeem, STAFF_LOGIN, staffLogin, subscribeFeed,
+  buyPaid, DEMO_PASSWORD, SCAN, DEMO_TERMINAL_KEY, LOGS, qrOf, redeem, scan, scanAndRedeem, STAFF_LOGIN, staffLogin, subscribeFeed,
 } from '../support/redemption-fixtures.js';
 
 /** Issue 6: merchant staff and terminals, scan, item-by-item redeem, logs and the live feed, over HTTP and WebSocket. */
@@ -381,5 +381,23 @@ describe('merchant redemption', () => {
     expect(sc).toMatchObject({ allowed: false, reason: 'TICKET_EXPIRED' });
     const line = sc.tickets[0].lines.find((l: any) => l.own);
     expect((await redeem(s, tok.turbojet, sc.scanNonce, sc.tickets[0].id, line.id)).errors?.[0].extensions.code).toBe('TICKET_EXPIRED');
+  });
+
+  it('redeem(ticketId, lineId) without a nonce uses the latest scan on this terminal; with no scan it is refused', async () => {
+    const { tickets } = await buyPaid(s);
+    const code = tickets.find((t: any) => !t.shared).ticket_code;
+    const scanned = await s.gql(SCAN, { payload: await qrOf(s, code) }, tok.turbojet);
+    const line = scanned.data.scanCode.tickets[0].lines.find((l: any) => l.own);
+    const ticketId = scanned.data.scanCode.tickets[0].id;
+    const noNonce = await s.gql(`mutation($t: ID!, $l: ID!) { redeem(ticketId: $t, lineId: $l) { usesLeft lineName } }`, { t: ticketId, l: line.id }, tok.turbojet);
+    expect(noNonce.errors).toBeUndefined();
+    expect(noNonce.data.redeem.usesLeft).toBe(0);
+    const { tickets: other } = await buyPaid(s);
+    const otherCode = other.find((t: any) => !t.shared).ticket_code;
+    const [row] = await s.app.db.query<{ id: number; lineId: number }>(
+      `SELECT t.id, l.id AS "lineId" FROM ticket t JOIN ticket_line l ON l.ticket_id = t.id WHERE t.code = $1 AND l.merchant_id = 2`, [otherCode],
+    );
+    const unscanned = await s.gql(`mutation($t: ID!, $l: ID!) { redeem(ticketId: $t, lineId: $l) { usesLeft } }`, { t: String(row.id), l: String(row.lineId) }, tok.turbojet);
+    expect(unscanned.errors?.[0].extensions.code).toBe('SCAN_NOT_FOUND');
   });
 });

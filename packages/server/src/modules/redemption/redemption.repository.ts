@@ -186,6 +186,18 @@ export const redemptionRepository = {
     return row.id;
   },
 
+  /** The nonce of the latest verified scan of a ticket (alone or in an order QR) on a terminal since `since`. */
+  async latestScanNonce(sql: Sql, terminalId: number, staffId: number, ticketId: number, since: Date): Promise<string | null> {
+    const rows = await sql.query<{ nonce: string }>(
+      `SELECT s.scan_nonce AS nonce FROM redemption_log s, ticket t
+        WHERE t.id = $3 AND s.terminal_id = $1 AND s.staff_id = $2 AND s.action = 'SCAN' AND s.qr_ref IS NOT NULL AND s.at >= $4
+          AND s.scan_nonce IS NOT NULL AND (s.qr_ref = t.code OR COALESCE(s.detail->'codes', '[]'::jsonb) ? t.code)
+        ORDER BY s.id DESC LIMIT 1`,
+      [terminalId, staffId, ticketId, since],
+    );
+    return rows[0]?.nonce ?? null;
+  },
+
   /** The verified scan behind a nonce, with the redemption it already made of `lineId` (if any). */
   async scanByNonce(sql: Sql, nonce: string, lineId: number): Promise<ScanRow | null> {
     const rows = await sql.query<ScanRow>(

@@ -168,10 +168,15 @@ export class RedemptionService {
    * The same nonce and line again returns the first result (`replayed: true`); concurrent redeems of
    * one line give one success and ALREADY_REDEEMED (with when and where) for the others.
    */
-  async redeem(ctx: RequestContext, input: { scanNonce: string; ticketId: number; lineId: number }): Promise<RedemptionResult> {
+  async redeem(ctx: RequestContext, input: { scanNonce: string | null; ticketId: number; lineId: number }): Promise<RedemptionResult> {
     const staff = requireStaff(ctx.principal);
     const db = ctx.app.db;
-    const nonce = typeof input.scanNonce === 'string' ? input.scanNonce.trim().slice(0, 64) : '';
+    // No nonce given: the latest scan of this ticket on this terminal by this staff member stands in
+    // (the traveller was still just shown to the scanner; the 2-minute window applies the same).
+    const nonce =
+      typeof input.scanNonce === 'string' && input.scanNonce.trim()
+        ? input.scanNonce.trim().slice(0, 64)
+        : (await repo.latestScanNonce(db, staff.terminalId, staff.staffId, input.ticketId, new Date(ctx.app.clock.now().getTime() - SCAN_VALID_SECONDS * 1000))) ?? '';
     const scan = nonce ? await repo.scanByNonce(db, nonce, input.lineId) : null;
     if (!scan || scan.terminalId !== staff.terminalId || scan.staffId !== staff.staffId) {
       // Logged too: a nonce from another terminal is worth seeing in the audit.

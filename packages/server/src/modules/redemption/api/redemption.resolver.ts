@@ -59,14 +59,16 @@ export class RedemptionResolver {
     return ctx.app.services.redemption.scanCode(ctx, payload);
   }
 
-  @Mutation(() => Redemption, { description: 'Redeems one use of one line (逐项核销) with the nonce of a scan; idempotent per nonce and line' })
+  @Mutation(() => Redemption, {
+    description: 'Redeems one use of one line (逐项核销) after a scan of its code on this terminal; idempotent per scan nonce and line. Without scanNonce the latest scan of the ticket on this terminal (within 2 minutes) is used.',
+  })
   redeem(
     @Ctx() ctx: RequestContext,
-    @Arg('scanNonce') scanNonce: string,
     @Arg('ticketId', () => ID) ticketId: string,
     @Arg('lineId', () => ID) lineId: string,
+    @Arg('scanNonce', () => String, { nullable: true }) scanNonce?: string | null,
   ) {
-    return ctx.app.services.redemption.redeem(ctx, { scanNonce, ticketId: toId(ticketId, 'ticketId'), lineId: toId(lineId, 'lineId') });
+    return ctx.app.services.redemption.redeem(ctx, { scanNonce: scanNonce ?? null, ticketId: toId(ticketId, 'ticketId'), lineId: toId(lineId, 'lineId') });
   }
 
   @Mutation(() => [RedeemOutcome], { description: 'Redeems several lines of one scan; each succeeds or fails on its own' })

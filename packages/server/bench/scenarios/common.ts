@@ -1,0 +1,135 @@
+/** Helpers shared by the issue 9 scenarios (search, redemption, orders-sustained, notify, workers). */
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { LoadResult } from '../lib/load-types.js';
+import { spawnTs, waitForMessage, SERVER_DIR } from '../lib/proc.js';
+import { num, ratio, table } from '../lib/report.js';
+import { count5xx, unanswered, type RunFigures } from '../lib/stats.js';
+import type { SqlTxFloorJob } from '../lib/sql-tx-floor-worker.js';
+
+export type { SqlTxFloorJob } from '../lib/sql-tx-floor-worker.js';
+
+/** Runs lib/sql-tx-floor-worker.ts in a process of its own and returns its result. */
+export async function runSqlTxFloor(job: SqlTxFloorJob): Promise<LoadResult> {
+  const child = spawnTs('sql floor', join(SERVER_DIR, 'bench/lib/sql-tx-floor-worker.ts'), { ipc: true });
+  try {
+    await waitForMessage(child, (m) => m?.type === 'ready', 30_000);
+    child.process.send({ type: 'job', job });
+    const m = await waitForMessage<{ type: string; result?: LoadResult; message?: string }>(
+      child, (x) => x?.type === 'result' || x?.type === 'error', job.maxDurationMs + 60_000,
+    );
+    if (m.type === 'error') throw new Error(`sql floor failed: ${m.message}`);
+    return m.result!;
+  } finally {
+    await child.stop(5000);
+  }
+}
+
+/** POST /graphql from this process (set-up only, never the measured load). */
+export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown>, token?: string | null): Promise<{ status: number; data?: T; errors?: any[] }> {
+  const r = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const j = (await r.json()) as { data?: T; errors?: any[] };
+  return { status: r.status, ...j };
+}
+
+/** REST call from this process (set-up only). */
+export async function rest(url: string, method: string, path: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any }> {
+  const r = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  let parsed: any = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: r.status, body: parsed };
+}
+
+/** Runs fn(0..n-1) with at most `concurrency` in flight (set-up work). */
+export async function inParallel<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, async () => {
+    while (next < n) {
+      const i = next++;
+      out[i] = await fn(i);
+    }
+  }));
+  return out;
+}
+
+/** Everything that is not a 2xx answer, summed (for "no errors" checks). */
+export function nonOk(f: RunFigures): number {
+  return unanswered(f.outcomes) + count5xx(f.outcomes) + Object.values(f.outcomes.other4xx).reduce((a, b) => a + b, 0) + f.outcomes.soldOut + f.outcomes.busyRetry;
+}
+
+export function outcomesText(f: RunFigures): string {
+  const o = f.outcomes;
+  const list = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k}: ${num(v)}`).join(', ');
+  return [
+    `2xx ${num(o.ok)}`,
+    ...(o.soldOut ? [`409 SOLD_OUT ${num(o.soldOut)}`] : []),
+    ...(o.busyRetry ? [`503 BUSY_RETRY ${num(o.busyRetry)}`] : []),
+    `other 4xx ${num(Object.values(o.other4xx).reduce((a, b) => a + b, 0))}${Object.keys(o.other4xx).length ? ` (${list(o.other4xx)})` : ''}`,
+    `5xx ${num(count5xx(o))}${count5xx(o) ? ` (${list(o.http5xx)})` : ''}`,
+    `errors ${num(Object.values(o.errors).reduce((a, b) => a + b, 0))}${Object.keys(o.errors).length ? ` (${list(o.errors)})` : ''}`,
+    `time-outs ${num(o.timeouts)}`,
+    ...(o.notSent ? [`not sent ${num(o.notSent)}`] : []),
+  ].join(' · ');
+}
+
+/** Table: the app's run beside its floors (columns), ratio app ÷ floor after each floor. */
+export function figuresTable(app: { label: string; f: RunFigures }, floors: Array<{ label: string; f: RunFigures | null }>): string {
+  const head = ['', app.label];
+  for (const fl of floors) head.push(fl.label, `${app.label} ÷ floor`);
+  const rows: string[][] = [head];
+  const row = (label: string, get: (f: RunFigures) => number, digits = 0) => {
+    const r = [label, num(get(app.f), digits)];
+    for (const fl of floors) r.push(fl.f ? num(get(fl.f), digits) : '–', fl.f ? ratio(get(app.f), get(fl.f)) : '–');
+    rows.push(r);
+  };
+  row('requests', (f) => f.requests);
+  row('2xx', (f) => f.outcomes.ok);
+  row('throughput (answers/s)', (f) => f.throughput);
+  row('p50 (ms)', (f) => f.latency.p50, 1);
+  row('p95 (ms)', (f) => f.latency.p95, 1);
+  row('p99 (ms)', (f) => f.latency.p99, 1);
+  row('max (ms)', (f) => f.latency.max, 1);
+  row('duration (ms)', (f) => f.drainMs);
+  row('load generator CPU (s)', (f) => f.clientCpuSeconds, 2);
+  return table(rows);
+}
+
+export function loadLine(at: number[]): string {
+  const now = loadavg();
+  return `load average at start ${at.map((v) => v.toFixed(2)).join(' / ')}, at end ${now.map((v) => v.toFixed(2)).join(' / ')} (1/5/15 min; above ~1 the 2-core machine was shared)`;
+}
+
+export interface Check {
+  target: string;
+  ok: boolean;
+  detail: string;
+  /** Hard: a broken invariant or lost request (exit 1). Otherwise a missed target. */
+  hard: boolean;
+}
+
+export function checkLines(checks: Check[]): string[] {
+  return checks.map((c) => `  [${c.ok ? 'PASS' : c.hard ? 'FAIL' : 'MISS'}] ${c.target}: ${c.detail}`);
+}
+
+export function sortChecks(checks: Check[], failures: string[], missed: string[]): void {
+  for (const c of checks) if (!c.ok) (c.hard ? failures : missed).push(`${c.target}: ${c.detail}`);
+}
+
+/** YYYY-MM-DD, `days` after today (UTC). */
+export function dateIn(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
