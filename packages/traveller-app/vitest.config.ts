@@ -14,11 +14,11 @@ export default defineConfig({
     DEPRECATED_ADAPTER_COMPONENT: 'false',
     DT_API_URL: JSON.stringify('/graphql'),
     DT_DEV_TOKEN: JSON.stringify('user123'),
-    DT_SUBSCRIBE_TEMPLATES: JSON.stringify(''),
     'process.env.TARO_ENV': JSON.stringify('h5'),
     'process.env.TARO_PLATFORM': JSON.stringify('web'),
   },
   resolve: {
+    dedupe: ['react', 'react-dom'],
     alias: [
       { find: /^@tarojs\/taro$/, replacement: here('./test/taro-h5.ts') },
       { find: /^@tarojs\/components$/, replacement: here('./test/taro-components-shim.tsx') },

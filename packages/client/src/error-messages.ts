@@ -66,6 +66,8 @@ export const ERROR_MESSAGES: Record<string, Sentence> = {
   TICKET_REFUNDED: { zh: '此票已退款，不能使用。', en: 'This ticket was refunded and cannot be used.' },
   TICKET_CHANGED: { zh: '此票已改签，请使用新票。', en: 'This ticket was changed; use the new ticket.' },
   CHANGE_IN_PROGRESS: { zh: '此票正在改签，请完成或取消改签后再操作。', en: 'A change of this ticket is in progress. Finish or abandon it first.' },
+  ENROLMENT_CODE_INVALID: { zh: '激活码无效、已使用或已过期，请让管理员重新生成。', en: 'This enrolment code is wrong, used or expired. Ask an administrator for a new one.' },
+  REDEMPTION_CONFLICT: { zh: '离线核销冲突：该项目已在其他设备先核销，已交店长处理。', en: 'Offline conflict: this was used first on another terminal; a manager will resolve it.' },
   EXPORT_TOO_LARGE: { zh: '导出的数据太多，请缩小日期范围。', en: 'Too much to export. Please choose a shorter period.' },
   WECHAT_LOGIN_FAILED: { zh: '微信登录失败，请重试。', en: 'WeChat login failed. Please try again.' },
   WECHAT_LOGIN_UNAVAILABLE: { zh: '微信登录暂时不可用，请稍后再试。', en: 'WeChat login is not available right now. Please try again later.' },

@@ -1,10 +1,21 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 
 const env = process.env.TARO_ENV;
 const clientSrc = path.resolve(__dirname, '../../client/src');
+// One copy of each of these in the bundle. Code that Taro generates into its own packages imports
+// `@tarojs/plugin-framework-react` without declaring it, so with two Taro apps in the workspace it
+// could resolve to the other app's copy (pnpm hoisting) and React hooks would fail at runtime
+// ("useContext is not a function"); React itself likewise for Taro's components. Babel's helpers
+// (@babel/runtime) are injected into the shared client package's files too, which has none of its own.
+const pkgDir = (name: string) => fs.realpathSync(path.resolve(__dirname, '..', 'node_modules', name));
+// (On weapp Taro maps react-dom to its own renderer, @tarojs/react: leave that alone.)
+const singletons = Object.fromEntries(
+  ['react', '@tarojs/plugin-framework-react', '@babel/runtime', ...(env === 'h5' ? ['react-dom'] : [])].map((n) => [n, pkgDir(n)]),
+);
 
-// Build-time settings (README: docs/apps.md).
+// Build-time settings (docs/apps.md).
 const apiUrl = process.env.TARO_APP_API_URL || (env === 'h5' ? '/graphql' : 'http://127.0.0.1:8080/graphql');
 const devToken = process.env.TARO_APP_DEV_TOKEN ?? 'user123';
 const apiOrigin = process.env.TARO_APP_DEV_API_ORIGIN || 'http://127.0.0.1:8080';
@@ -21,11 +32,11 @@ export default defineConfig<'webpack5'>(async () => {
     defineConstants: {
       DT_API_URL: JSON.stringify(apiUrl),
       DT_DEV_TOKEN: JSON.stringify(devToken),
-      DT_SUBSCRIBE_TEMPLATES: JSON.stringify(process.env.TARO_APP_SUBSCRIBE_TEMPLATES ?? ''),
     },
     copy: { patterns: [], options: {} },
     framework: 'react',
     compiler: 'webpack5',
+    alias: singletons,
     cache: { enable: false },
     logger: { quiet: true, stats: false },
     mini: {

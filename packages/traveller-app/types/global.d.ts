@@ -7,8 +7,6 @@ declare module '*.css';
 declare const DT_API_URL: string;
 /** H5 outside WeChat has no wx.login: a dev/test token (TARO_APP_DEV_TOKEN, default user123) signs in. */
 declare const DT_DEV_TOKEN: string;
-/** Subscribe-message template ids asked for at the pay tap (TARO_APP_SUBSCRIBE_TEMPLATES, comma-separated). */
-declare const DT_SUBSCRIBE_TEMPLATES: string;
 
 declare namespace NodeJS {
   interface ProcessEnv {

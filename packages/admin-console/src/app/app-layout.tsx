@@ -1,5 +1,5 @@
 import { Suspense } from 'react';
-import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, Outlet, useLocation } from 'react-router';
 import { Button, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
 import { ApiOutlined, LogoutOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
@@ -24,8 +24,11 @@ function menuItems(): MenuProps['items'] {
 export function AppLayout() {
   const { session } = useSession();
   const location = useLocation();
-  const navigate = useNavigate();
-  if (!session) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!session) {
+    // After an expired session, come back here once logged in again; after a logout, start afresh.
+    const next = sessionStore.endedBy() === 'logout' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+    return <Navigate to={`/login${next}`} replace />;
+  }
   const current = location.pathname.split('/')[1] ?? '';
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -43,10 +46,7 @@ export function AppLayout() {
             <Tag color={session.role === 'ADMIN' ? 'blue' : 'default'} data-testid="role-tag">{label('role', session.role)}</Tag>
             <Button
               icon={<LogoutOutlined />}
-              onClick={() => {
-                sessionStore.clear();
-                navigate('/login');
-              }}
+              onClick={() => sessionStore.clear('logout')}
             >
               退出
             </Button>

@@ -12,6 +12,8 @@ export interface AdminSessionInfo {
 const KEY = 'deeptravel.admin.session';
 const listeners = new Set<() => void>();
 let current: AdminSessionInfo | null = read();
+/** Why the last session ended: an explicit logout starts afresh, an expired one comes back to the same page. */
+let endedBy: 'logout' | 'expired' | null = null;
 
 function read(): AdminSessionInfo | null {
   try {
@@ -38,11 +40,13 @@ export const sessionStore = {
     localStorage.setItem(KEY, JSON.stringify(s));
     emit();
   },
-  clear(): void {
+  clear(reason: 'logout' | 'expired' = 'expired'): void {
+    endedBy = reason;
     current = null;
     localStorage.removeItem(KEY);
     emit();
   },
+  endedBy: (): 'logout' | 'expired' | null => endedBy,
   subscribe(l: () => void): () => void {
     listeners.add(l);
     return () => listeners.delete(l);

@@ -74,6 +74,32 @@ export type GtfsImportInput = {
   zipBase64?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A redemption made offline, as the terminal queued it */
+export type OfflineRedemptionInput = {
+  lineId: Scalars['ID']['input'];
+  /** The QR reference the terminal verified (ticket code or order number) */
+  qrRef: Scalars['String']['input'];
+  /** The rotating step the terminal verified */
+  qrStep: Scalars['Int']['input'];
+  /** Made by the app (a UUID) per line redeemed: a repeat changes nothing */
+  scanNonce: Scalars['String']['input'];
+  /** When it was scanned (terminal clock, corrected by the server offset) */
+  scannedAt: Scalars['DateTimeISO']['input'];
+  /** Who was logged in on the terminal then (same merchant); default the caller */
+  staffId?: InputMaybe<Scalars['ID']['input']>;
+  ticketId: Scalars['ID']['input'];
+};
+
+/** A scan the terminal refused offline (logged as a denied scan) */
+export type OfflineRefusalInput = {
+  qrRef?: InputMaybe<Scalars['String']['input']>;
+  /** The refusal code (QR_BAD_SIGNATURE, QR_STALE, NOT_IN_BUNDLE …) */
+  reason: Scalars['String']['input'];
+  scanNonce: Scalars['String']['input'];
+  scannedAt: Scalars['DateTimeISO']['input'];
+  staffId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type OrderItemInput = {
   productId: Scalars['ID']['input'];
   /** Passengers on this item; default all */
@@ -471,6 +497,13 @@ export type AdminSetStaffEnabledMutationVariables = Exact<{
 
 export type AdminSetStaffEnabledMutation = { adminSetStaffEnabled: boolean };
 
+export type AdminCreateEnrolmentCodeMutationVariables = Exact<{
+  terminalId: Scalars['ID']['input'];
+}>;
+
+
+export type AdminCreateEnrolmentCodeMutation = { adminCreateEnrolmentCode: { terminalId: string, terminalCode: string, code: string, qrPayload: string, expiresAt: string } };
+
 export type AdminMetricsQueryVariables = Exact<{
   fromDate?: InputMaybe<Scalars['String']['input']>;
   toDate?: InputMaybe<Scalars['String']['input']>;
@@ -604,6 +637,141 @@ export type DeleteSavedPassengerMutationVariables = Exact<{
 
 
 export type DeleteSavedPassengerMutation = { deleteSavedPassenger: boolean };
+
+export type MerchantStaffIdentityFragment = { staffId: string, username: string, displayName: string, role: string, merchantId: string, merchantCode: string, merchantName: string, terminalId: string, terminalCode: string, terminalName: string };
+
+export type MerchantScanResultFragment = { scanNonce: string, kind: string, ref: string, scannedAt: string, expiresAt: string, allowed: boolean, reason: string | null, tickets: Array<{ id: string, code: string, status: string, productName: string, shared: boolean, passengerName: string | null, passengerType: string | null, validFrom: string, validUntil: string, redeemable: boolean, reason: string | null, lines: Array<{ id: string, name: string, merchantName: string, own: boolean, usesTotal: number | null, usesLeft: number | null, redeemable: boolean, reason: string | null, lastRedeemedAt: string | null, lastRedeemedTerminal: string | null }> }> };
+
+export type MerchantRedemptionFragment = { id: string, at: string, terminalId: string, terminalCode: string, terminalName: string, staffUsername: string, ticketId: string, ticketCode: string, ticketStatus: string, lineId: string, lineName: string, usesLeft: number, usesTotal: number, productName: string, passengerName: string | null, replayed: boolean };
+
+export type MerchantConflictFragment = { id: string, scannedAt: string, status: string, reason: string, terminalCode: string, terminalName: string, staffUsername: string, ticketCode: string, productName: string, passengerName: string | null, lineName: string, winnerAt: string | null, winnerTerminalCode: string | null, resolutionNote: string | null, resolvedBy: string | null, resolvedAt: string | null };
+
+export type MerchantEnrolTerminalMutationVariables = Exact<{
+  code: Scalars['String']['input'];
+}>;
+
+
+export type MerchantEnrolTerminalMutation = { enrolTerminal: { terminalId: string, terminalCode: string, terminalName: string, merchantId: string, merchantName: string, terminalKey: string, publicKeys: Array<{ keyId: string, publicKey: string }> } };
+
+export type MerchantStaffLoginMutationVariables = Exact<{
+  input: StaffLoginInput;
+}>;
+
+
+export type MerchantStaffLoginMutation = { staffLogin: { token: string, expiresAt: string, staff: { staffId: string, username: string, displayName: string, role: string, merchantId: string, merchantCode: string, merchantName: string, terminalId: string, terminalCode: string, terminalName: string } } };
+
+export type MerchantStaffMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MerchantStaffMeQuery = { staffMe: { staffId: string, username: string, displayName: string, role: string, merchantId: string, merchantCode: string, merchantName: string, terminalId: string, terminalCode: string, terminalName: string } };
+
+export type MerchantScanCodeMutationVariables = Exact<{
+  payload: Scalars['String']['input'];
+}>;
+
+
+export type MerchantScanCodeMutation = { scanCode: { scanNonce: string, kind: string, ref: string, scannedAt: string, expiresAt: string, allowed: boolean, reason: string | null, tickets: Array<{ id: string, code: string, status: string, productName: string, shared: boolean, passengerName: string | null, passengerType: string | null, validFrom: string, validUntil: string, redeemable: boolean, reason: string | null, lines: Array<{ id: string, name: string, merchantName: string, own: boolean, usesTotal: number | null, usesLeft: number | null, redeemable: boolean, reason: string | null, lastRedeemedAt: string | null, lastRedeemedTerminal: string | null }> }> } };
+
+export type MerchantScanTicketCodeMutationVariables = Exact<{
+  code: Scalars['String']['input'];
+}>;
+
+
+export type MerchantScanTicketCodeMutation = { scanTicketCode: { scanNonce: string, kind: string, ref: string, scannedAt: string, expiresAt: string, allowed: boolean, reason: string | null, tickets: Array<{ id: string, code: string, status: string, productName: string, shared: boolean, passengerName: string | null, passengerType: string | null, validFrom: string, validUntil: string, redeemable: boolean, reason: string | null, lines: Array<{ id: string, name: string, merchantName: string, own: boolean, usesTotal: number | null, usesLeft: number | null, redeemable: boolean, reason: string | null, lastRedeemedAt: string | null, lastRedeemedTerminal: string | null }> }> } };
+
+export type MerchantRedeemBatchMutationVariables = Exact<{
+  scanNonce: Scalars['String']['input'];
+  items: Array<RedeemItemInput> | RedeemItemInput;
+}>;
+
+
+export type MerchantRedeemBatchMutation = { redeemBatch: Array<{ ticketId: string, lineId: string, redemption: { id: string, at: string, terminalId: string, terminalCode: string, terminalName: string, staffUsername: string, ticketId: string, ticketCode: string, ticketStatus: string, lineId: string, lineName: string, usesLeft: number, usesTotal: number, productName: string, passengerName: string | null, replayed: boolean } | null, error: { code: string, message: string, redeemedAt: string | null, terminalCode: string | null, terminalName: string | null } | null }> };
+
+export type MerchantRedemptionLogsQueryVariables = Exact<{
+  filter?: InputMaybe<RedemptionLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type MerchantRedemptionLogsQuery = { redemptionLogs: { nextCursor: string | null, entries: Array<{ id: string, at: string, action: RedemptionLogAction, result: RedemptionLogResult, reason: string | null, terminalId: string, terminalCode: string, terminalName: string, staffUsername: string, ticketCode: string | null, productName: string | null, lineName: string | null, redemptionId: string | null }> } };
+
+export type MerchantRedemptionLogsCsvQueryVariables = Exact<{
+  filter?: InputMaybe<RedemptionLogFilter>;
+}>;
+
+
+export type MerchantRedemptionLogsCsvQuery = { redemptionLogsCsv: string };
+
+export type MerchantTerminalListQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MerchantTerminalListQuery = { merchantTerminals: Array<{ id: string, code: string, name: string, enabled: boolean }> };
+
+export type MerchantConflictsQueryVariables = Exact<{
+  status?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type MerchantConflictsQuery = { redemptionConflicts: Array<{ id: string, scannedAt: string, status: string, reason: string, terminalCode: string, terminalName: string, staffUsername: string, ticketCode: string, productName: string, passengerName: string | null, lineName: string, winnerAt: string | null, winnerTerminalCode: string | null, resolutionNote: string | null, resolvedBy: string | null, resolvedAt: string | null }> };
+
+export type MerchantResolveConflictMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+}>;
+
+
+export type MerchantResolveConflictMutation = { resolveRedemptionConflict: { id: string, scannedAt: string, status: string, reason: string, terminalCode: string, terminalName: string, staffUsername: string, ticketCode: string, productName: string, passengerName: string | null, lineName: string, winnerAt: string | null, winnerTerminalCode: string | null, resolutionNote: string | null, resolvedBy: string | null, resolvedAt: string | null } };
+
+export type MerchantOfflineBundleQueryVariables = Exact<{
+  since?: InputMaybe<Scalars['Float']['input']>;
+}>;
+
+
+export type MerchantOfflineBundleQuery = { offlineBundle: { payload: string, signature: string, keyId: string, version: number, full: boolean, ticketCount: number, revokedCount: number, truncated: boolean } };
+
+export type MerchantSyncOfflineMutationVariables = Exact<{
+  items: Array<OfflineRedemptionInput> | OfflineRedemptionInput;
+  refusals?: InputMaybe<Array<OfflineRefusalInput> | OfflineRefusalInput>;
+}>;
+
+
+export type MerchantSyncOfflineMutation = { syncOfflineRedemptions: Array<{ scanNonce: string, lineId: string, status: string, replayed: boolean, displaced: boolean, redemptionId: string | null, conflictId: string | null, code: string | null, message: string | null }> };
+
+export type MerchantRedemptionRecordedSubscriptionVariables = Exact<{
+  terminalId?: InputMaybe<Scalars['ID']['input']>;
+}>;
+
+
+export type MerchantRedemptionRecordedSubscription = { redemptionRecorded: { id: string, at: string, terminalId: string, terminalCode: string, terminalName: string, staffUsername: string, ticketId: string, ticketCode: string, ticketStatus: string, lineId: string, lineName: string, usesLeft: number, usesTotal: number, productName: string, passengerName: string | null, replayed: boolean } };
+
+export type MerchantCreateEnrolmentCodeMutationVariables = Exact<{
+  terminalId: Scalars['ID']['input'];
+}>;
+
+
+export type MerchantCreateEnrolmentCodeMutation = { createTerminalEnrolmentCode: { terminalId: string, terminalCode: string, code: string, qrPayload: string, expiresAt: string } };
+
+export type NotificationTemplatesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationTemplatesQuery = { notificationTemplates: Array<{ kind: string, templateId: string, title: string, remaining: number | null }> };
+
+export type RecordSubscribeConsentMutationVariables = Exact<{
+  templateKeys: Array<Scalars['String']['input']> | Scalars['String']['input'];
+  accepted?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type RecordSubscribeConsentMutation = { recordSubscribeConsent: Array<{ templateId: string, kinds: Array<string>, remaining: number }> };
+
+export type MyNotificationsQueryVariables = Exact<{
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type MyNotificationsQuery = { myNotifications: Array<{ id: string, kind: string, title: string, status: string, orderId: string | null, ticketId: string | null, createdAt: string, sentAt: string | null, fields: Array<{ key: string, label: string, value: string }> }> };
 
 export type OrderSummaryFragment = { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, promotionCode: string | null, lines: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> };
 
@@ -882,6 +1050,13 @@ export const AdminSetStaffEnabledDocument: Operation<AdminSetStaffEnabledMutatio
   query: "mutation AdminSetStaffEnabled($id: ID!, $enabled: Boolean!) {\n  adminSetStaffEnabled(id: $id, enabled: $enabled)\n}",
 };
 
+export const AdminCreateEnrolmentCodeDocument: Operation<AdminCreateEnrolmentCodeMutation, AdminCreateEnrolmentCodeMutationVariables> = {
+  name: "AdminCreateEnrolmentCode",
+  kind: "mutation",
+  hash: "19ab70973b3bc0604f379646bfddd12c85a4ea2b7ff4141b433442695c670a33",
+  query: "mutation AdminCreateEnrolmentCode($terminalId: ID!) {\n  adminCreateEnrolmentCode(terminalId: $terminalId) {\n    terminalId\n    terminalCode\n    code\n    qrPayload\n    expiresAt\n  }\n}",
+};
+
 export const AdminMetricsDocument: Operation<AdminMetricsQuery, AdminMetricsQueryVariables> = {
   name: "AdminMetrics",
   kind: "query",
@@ -1006,6 +1181,132 @@ export const DeleteSavedPassengerDocument: Operation<DeleteSavedPassengerMutatio
   kind: "mutation",
   hash: "159068ce58275caaa964f10340342722f4bb724842b497113479e7c112e18ee1",
   query: "mutation DeleteSavedPassenger($id: ID!) {\n  deleteSavedPassenger(id: $id)\n}",
+};
+
+export const MerchantEnrolTerminalDocument: Operation<MerchantEnrolTerminalMutation, MerchantEnrolTerminalMutationVariables> = {
+  name: "MerchantEnrolTerminal",
+  kind: "mutation",
+  hash: "b730dfe01b25d416e6955b81914645861c8e04ecdd28ee987eaee2286b187c60",
+  query: "mutation MerchantEnrolTerminal($code: String!) {\n  enrolTerminal(code: $code) {\n    terminalId\n    terminalCode\n    terminalName\n    merchantId\n    merchantName\n    terminalKey\n    publicKeys {\n      keyId\n      publicKey\n    }\n  }\n}",
+};
+
+export const MerchantStaffLoginDocument: Operation<MerchantStaffLoginMutation, MerchantStaffLoginMutationVariables> = {
+  name: "MerchantStaffLogin",
+  kind: "mutation",
+  hash: "d08dc6401f1a54c4feb7807fbb82d3b4d5ee54a6ae6c047b63004f63ec6afb06",
+  query: "mutation MerchantStaffLogin($input: StaffLoginInput!) {\n  staffLogin(input: $input) {\n    token\n    expiresAt\n    staff {\n      ...MerchantStaffIdentity\n    }\n  }\n}\n\nfragment MerchantStaffIdentity on StaffIdentity {\n  staffId\n  username\n  displayName\n  role\n  merchantId\n  merchantCode\n  merchantName\n  terminalId\n  terminalCode\n  terminalName\n}",
+};
+
+export const MerchantStaffMeDocument: Operation<MerchantStaffMeQuery, MerchantStaffMeQueryVariables> = {
+  name: "MerchantStaffMe",
+  kind: "query",
+  hash: "7ced3c3268aaa91f86412be70ecb8a39d6a848ce854fdfad9d372b9620c06984",
+  query: "query MerchantStaffMe {\n  staffMe {\n    ...MerchantStaffIdentity\n  }\n}\n\nfragment MerchantStaffIdentity on StaffIdentity {\n  staffId\n  username\n  displayName\n  role\n  merchantId\n  merchantCode\n  merchantName\n  terminalId\n  terminalCode\n  terminalName\n}",
+};
+
+export const MerchantScanCodeDocument: Operation<MerchantScanCodeMutation, MerchantScanCodeMutationVariables> = {
+  name: "MerchantScanCode",
+  kind: "mutation",
+  hash: "443dca9efe3e02b98b1d8cde456515a1ddc996da1d376d57ec9a20141f062e4e",
+  query: "mutation MerchantScanCode($payload: String!) {\n  scanCode(payload: $payload) {\n    ...MerchantScanResult\n  }\n}\n\nfragment MerchantScanResult on ScanResult {\n  scanNonce\n  kind\n  ref\n  scannedAt\n  expiresAt\n  allowed\n  reason\n  tickets {\n    id\n    code\n    status\n    productName\n    shared\n    passengerName\n    passengerType\n    validFrom\n    validUntil\n    redeemable\n    reason\n    lines {\n      id\n      name\n      merchantName\n      own\n      usesTotal\n      usesLeft\n      redeemable\n      reason\n      lastRedeemedAt\n      lastRedeemedTerminal\n    }\n  }\n}",
+};
+
+export const MerchantScanTicketCodeDocument: Operation<MerchantScanTicketCodeMutation, MerchantScanTicketCodeMutationVariables> = {
+  name: "MerchantScanTicketCode",
+  kind: "mutation",
+  hash: "5fbc87f1b7dd4632633f834434935fd4f50039d3b234caefedf6b1ae6ec6c9e1",
+  query: "mutation MerchantScanTicketCode($code: String!) {\n  scanTicketCode(code: $code) {\n    ...MerchantScanResult\n  }\n}\n\nfragment MerchantScanResult on ScanResult {\n  scanNonce\n  kind\n  ref\n  scannedAt\n  expiresAt\n  allowed\n  reason\n  tickets {\n    id\n    code\n    status\n    productName\n    shared\n    passengerName\n    passengerType\n    validFrom\n    validUntil\n    redeemable\n    reason\n    lines {\n      id\n      name\n      merchantName\n      own\n      usesTotal\n      usesLeft\n      redeemable\n      reason\n      lastRedeemedAt\n      lastRedeemedTerminal\n    }\n  }\n}",
+};
+
+export const MerchantRedeemBatchDocument: Operation<MerchantRedeemBatchMutation, MerchantRedeemBatchMutationVariables> = {
+  name: "MerchantRedeemBatch",
+  kind: "mutation",
+  hash: "21b811f0e6dc67bedfce3dcae45c390231a06bed6a0d8440d4b1d9483b58ea68",
+  query: "mutation MerchantRedeemBatch($scanNonce: String!, $items: [RedeemItemInput!]!) {\n  redeemBatch(scanNonce: $scanNonce, items: $items) {\n    ticketId\n    lineId\n    redemption {\n      ...MerchantRedemption\n    }\n    error {\n      code\n      message\n      redeemedAt\n      terminalCode\n      terminalName\n    }\n  }\n}\n\nfragment MerchantRedemption on Redemption {\n  id\n  at\n  terminalId\n  terminalCode\n  terminalName\n  staffUsername\n  ticketId\n  ticketCode\n  ticketStatus\n  lineId\n  lineName\n  usesLeft\n  usesTotal\n  productName\n  passengerName\n  replayed\n}",
+};
+
+export const MerchantRedemptionLogsDocument: Operation<MerchantRedemptionLogsQuery, MerchantRedemptionLogsQueryVariables> = {
+  name: "MerchantRedemptionLogs",
+  kind: "query",
+  hash: "ff83c31a1af6e447c177c0e6427f43f15b38e9751cf54a4b156dfa769847d813",
+  query: "query MerchantRedemptionLogs($filter: RedemptionLogFilter, $first: Int, $after: String) {\n  redemptionLogs(filter: $filter, first: $first, after: $after) {\n    nextCursor\n    entries {\n      id\n      at\n      action\n      result\n      reason\n      terminalId\n      terminalCode\n      terminalName\n      staffUsername\n      ticketCode\n      productName\n      lineName\n      redemptionId\n    }\n  }\n}",
+};
+
+export const MerchantRedemptionLogsCsvDocument: Operation<MerchantRedemptionLogsCsvQuery, MerchantRedemptionLogsCsvQueryVariables> = {
+  name: "MerchantRedemptionLogsCsv",
+  kind: "query",
+  hash: "7a7cce4cd1d84572cac9b07a8634fc755fa4436596a14a5259ec514841b45752",
+  query: "query MerchantRedemptionLogsCsv($filter: RedemptionLogFilter) {\n  redemptionLogsCsv(filter: $filter)\n}",
+};
+
+export const MerchantTerminalListDocument: Operation<MerchantTerminalListQuery, MerchantTerminalListQueryVariables> = {
+  name: "MerchantTerminalList",
+  kind: "query",
+  hash: "1f0d4ea29453300c26a35ee751a34814ee70a5e5d29b95127dbeff6fbebc6990",
+  query: "query MerchantTerminalList {\n  merchantTerminals {\n    id\n    code\n    name\n    enabled\n  }\n}",
+};
+
+export const MerchantConflictsDocument: Operation<MerchantConflictsQuery, MerchantConflictsQueryVariables> = {
+  name: "MerchantConflicts",
+  kind: "query",
+  hash: "08bbf851fadfcfb76d1c54e95f251f6bf5e8420a296d85398c74d2dd19845878",
+  query: "query MerchantConflicts($status: String) {\n  redemptionConflicts(status: $status) {\n    ...MerchantConflict\n  }\n}\n\nfragment MerchantConflict on RedemptionConflictEntry {\n  id\n  scannedAt\n  status\n  reason\n  terminalCode\n  terminalName\n  staffUsername\n  ticketCode\n  productName\n  passengerName\n  lineName\n  winnerAt\n  winnerTerminalCode\n  resolutionNote\n  resolvedBy\n  resolvedAt\n}",
+};
+
+export const MerchantResolveConflictDocument: Operation<MerchantResolveConflictMutation, MerchantResolveConflictMutationVariables> = {
+  name: "MerchantResolveConflict",
+  kind: "mutation",
+  hash: "e9f063c4cd00c1452b9658b16b6bb9c3cf570a7e867a6bcdd81a7950dea4cd35",
+  query: "mutation MerchantResolveConflict($id: ID!, $note: String!) {\n  resolveRedemptionConflict(id: $id, note: $note) {\n    ...MerchantConflict\n  }\n}\n\nfragment MerchantConflict on RedemptionConflictEntry {\n  id\n  scannedAt\n  status\n  reason\n  terminalCode\n  terminalName\n  staffUsername\n  ticketCode\n  productName\n  passengerName\n  lineName\n  winnerAt\n  winnerTerminalCode\n  resolutionNote\n  resolvedBy\n  resolvedAt\n}",
+};
+
+export const MerchantOfflineBundleDocument: Operation<MerchantOfflineBundleQuery, MerchantOfflineBundleQueryVariables> = {
+  name: "MerchantOfflineBundle",
+  kind: "query",
+  hash: "25938853c74f66f4526725865dc058bd92a2c1be32c458b1b69d046222770988",
+  query: "query MerchantOfflineBundle($since: Float) {\n  offlineBundle(since: $since) {\n    payload\n    signature\n    keyId\n    version\n    full\n    ticketCount\n    revokedCount\n    truncated\n  }\n}",
+};
+
+export const MerchantSyncOfflineDocument: Operation<MerchantSyncOfflineMutation, MerchantSyncOfflineMutationVariables> = {
+  name: "MerchantSyncOffline",
+  kind: "mutation",
+  hash: "66477fbe95501b318a46f4c8302ce94c84bcef144302d539ef4f40cc1797387b",
+  query: "mutation MerchantSyncOffline($items: [OfflineRedemptionInput!]!, $refusals: [OfflineRefusalInput!]) {\n  syncOfflineRedemptions(items: $items, refusals: $refusals) {\n    scanNonce\n    lineId\n    status\n    replayed\n    displaced\n    redemptionId\n    conflictId\n    code\n    message\n  }\n}",
+};
+
+export const MerchantRedemptionRecordedDocument: Operation<MerchantRedemptionRecordedSubscription, MerchantRedemptionRecordedSubscriptionVariables> = {
+  name: "MerchantRedemptionRecorded",
+  kind: "subscription",
+  hash: "c4bb39eea7dfcacad711977d769e25b75869087cf867fe14dd4af27eb0289706",
+  query: "subscription MerchantRedemptionRecorded($terminalId: ID) {\n  redemptionRecorded(terminalId: $terminalId) {\n    ...MerchantRedemption\n  }\n}\n\nfragment MerchantRedemption on Redemption {\n  id\n  at\n  terminalId\n  terminalCode\n  terminalName\n  staffUsername\n  ticketId\n  ticketCode\n  ticketStatus\n  lineId\n  lineName\n  usesLeft\n  usesTotal\n  productName\n  passengerName\n  replayed\n}",
+};
+
+export const MerchantCreateEnrolmentCodeDocument: Operation<MerchantCreateEnrolmentCodeMutation, MerchantCreateEnrolmentCodeMutationVariables> = {
+  name: "MerchantCreateEnrolmentCode",
+  kind: "mutation",
+  hash: "f66c051cbe8d15fe2a87da0f3152acce4dcb071273f42725fac9e9b2c50f1f9e",
+  query: "mutation MerchantCreateEnrolmentCode($terminalId: ID!) {\n  createTerminalEnrolmentCode(terminalId: $terminalId) {\n    terminalId\n    terminalCode\n    code\n    qrPayload\n    expiresAt\n  }\n}",
+};
+
+export const NotificationTemplatesDocument: Operation<NotificationTemplatesQuery, NotificationTemplatesQueryVariables> = {
+  name: "NotificationTemplates",
+  kind: "query",
+  hash: "a2800d9f6d6349c1d082a38d495604a2ab602a4ce3e85a5508af88b9d2b3c7ed",
+  query: "query NotificationTemplates {\n  notificationTemplates {\n    kind\n    templateId\n    title\n    remaining\n  }\n}",
+};
+
+export const RecordSubscribeConsentDocument: Operation<RecordSubscribeConsentMutation, RecordSubscribeConsentMutationVariables> = {
+  name: "RecordSubscribeConsent",
+  kind: "mutation",
+  hash: "9a882cff1e88d5603450899a8287581c0b555955df0b3c02eac013a7e6da4d4b",
+  query: "mutation RecordSubscribeConsent($templateKeys: [String!]!, $accepted: Boolean) {\n  recordSubscribeConsent(templateKeys: $templateKeys, accepted: $accepted) {\n    templateId\n    kinds\n    remaining\n  }\n}",
+};
+
+export const MyNotificationsDocument: Operation<MyNotificationsQuery, MyNotificationsQueryVariables> = {
+  name: "MyNotifications",
+  kind: "query",
+  hash: "f008c63f69d4c132a109d263ad46bac99dc0f7c5a3f2c3b8ba348cc6278afd2d",
+  query: "query MyNotifications($limit: Int, $offset: Int) {\n  myNotifications(limit: $limit, offset: $offset) {\n    id\n    kind\n    title\n    status\n    orderId\n    ticketId\n    createdAt\n    sentAt\n    fields {\n      key\n      label\n      value\n    }\n  }\n}",
 };
 
 export const CreateOrderDocument: Operation<CreateOrderMutation, CreateOrderMutationVariables> = {

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import { ClientError, PayOrderDocument } from '@deeptravel/client';
+import { ClientError, NotificationTemplatesDocument, PayOrderDocument, RecordSubscribeConsentDocument } from '@deeptravel/client';
 import { API_BASE, gql, IS_WEAPP } from './client';
 import { postJson } from './taro-transport';
 import { randomKey } from '../lib/format';
@@ -10,20 +10,47 @@ const MOCK_APPID = 'wx-mock-appid';
 /** How this order can be paid here. */
 export type PayMode = 'wechat' | 'mock' | 'unavailable';
 
+let templateIds: string[] = [];
+
+/** Loads the subscribe-message templates the server has configured (call when the pay page opens). */
+export async function loadSubscribeTemplates(): Promise<void> {
+  try {
+    templateIds = (await gql(NotificationTemplatesDocument)).notificationTemplates.map((t) => t.templateId).filter(Boolean).slice(0, 3);
+  } catch {
+    templateIds = [];
+  }
+}
+
 /**
- * Pays an order: `payOrder` (checks the hold), then on weapp the subscribe-message consent and
- * `Taro.requestPayment` in the same tap; on H5 with the mock gateway the mock notify route
+ * Asks for subscribe-message consent. WeChat allows this only inside a tap (or the payment
+ * callback), so it runs first in the pay tap, before any network call; the answers are recorded
+ * on the server (`recordSubscribeConsent`). A refusal changes nothing else.
+ */
+async function askConsent(): Promise<void> {
+  if (!IS_WEAPP || !templateIds.length) return;
+  let answers: Record<string, string>;
+  try {
+    answers = (await Taro.requestSubscribeMessage({ tmplIds: templateIds, entityIds: [] } as never)) as unknown as Record<string, string>;
+  } catch {
+    return;
+  }
+  const accepted = templateIds.filter((id) => answers[id] === 'accept');
+  const refused = templateIds.filter((id) => answers[id] && answers[id] !== 'accept');
+  if (accepted.length) await gql(RecordSubscribeConsentDocument, { templateKeys: accepted, accepted: true }).catch(() => undefined);
+  if (refused.length) await gql(RecordSubscribeConsentDocument, { templateKeys: refused, accepted: false }).catch(() => undefined);
+}
+
+/**
+ * Pays an order: on weapp the subscribe-message consent (in the tap), `payOrder` (checks the hold)
+ * and `Taro.requestPayment`; on H5 with the mock gateway `payOrder` and then the mock notify route
  * (`POST /payments/notify`, dev and test only) with the order's total. Throws a ClientError
  * (PAYMENT_CANCELLED, PAYMENT_FAILED or the server's code).
  */
 export async function payOrder(order: { id: string; totalAmount: number; orderNo: string }): Promise<void> {
+  const consent = askConsent();
   const params = (await gql(PayOrderDocument, { orderId: order.id })).payOrder;
   if (IS_WEAPP) {
-    const templates = DT_SUBSCRIBE_TEMPLATES.split(',').map((s) => s.trim()).filter(Boolean);
-    if (templates.length) {
-      // WeChat allows this only on a tap: asked here, before the payment sheet; a refusal changes nothing.
-      await Taro.requestSubscribeMessage({ tmplIds: templates, entityIds: [] } as never).catch(() => undefined);
-    }
+    await consent;
     try {
       await Taro.requestPayment({
         timeStamp: params.timeStamp,

@@ -25,7 +25,7 @@ export function CityForm({ city, open, onClose, onSaved }: { city: City | null; 
   };
   return (
     <Modal title={city ? `编辑城市 ${city.nameZh}` : '新建城市'} open={open} onCancel={onClose} onOk={submit} confirmLoading={loading} okText="保存" destroyOnHidden forceRender>
-      <Form form={form} layout="vertical">
+      <Form name="city" form={form} layout="vertical">
         <Form.Item name="code" label="城市代码" extra="三位大写字母，例如 HKG" rules={[{ required: true, message: '请填写城市代码' }]}>
           <Input maxLength={3} />
         </Form.Item>

@@ -32,7 +32,7 @@ export function StationForm(props: {
   };
   return (
     <Modal title={station ? `编辑站点 ${station.nameZh}` : '新建站点'} open={open} onCancel={onClose} onOk={submit} confirmLoading={loading} okText="保存" destroyOnHidden forceRender>
-      <Form form={form} layout="vertical">
+      <Form name="station" form={form} layout="vertical">
         <Form.Item name="cityId" label="所在城市" rules={[{ required: true, message: '请选择城市' }]}>
           <Select options={cityOptions} showSearch optionFilterProp="label" />
         </Form.Item>

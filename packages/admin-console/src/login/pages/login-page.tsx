@@ -39,7 +39,7 @@ export default function LoginPage() {
         <Typography.Title level={3} style={{ textAlign: 'center', marginTop: 0 }}>DeepTravel 运营后台</Typography.Title>
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>请使用后台账号登录</Typography.Paragraph>
         {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" /> : null}
-        <Form layout="vertical" onFinish={submit} requiredMark={false}>
+        <Form name="login" layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item name="username" label="用户名" rules={[{ required: true, message: '请输入用户名' }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" />
           </Form.Item>

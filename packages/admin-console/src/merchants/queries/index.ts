@@ -1,11 +1,11 @@
 import {
-  AdminCreateStaffDocument, AdminMerchantDevicesDocument, AdminMerchantsDocument, AdminRegisterTerminalDocument, AdminSetStaffEnabledDocument,
+  AdminCreateEnrolmentCodeDocument, AdminCreateStaffDocument, AdminMerchantDevicesDocument, AdminMerchantsDocument, AdminRegisterTerminalDocument, AdminSetStaffEnabledDocument,
   AdminSetTerminalEnabledDocument, AdminUpsertMerchantDocument,
 } from '@deeptravel/client';
 import { useQuery } from '../../app/api';
 
 export {
-  AdminCreateStaffDocument, AdminMerchantDevicesDocument, AdminRegisterTerminalDocument, AdminSetStaffEnabledDocument, AdminSetTerminalEnabledDocument,
+  AdminCreateEnrolmentCodeDocument, AdminCreateStaffDocument, AdminMerchantDevicesDocument, AdminRegisterTerminalDocument, AdminSetStaffEnabledDocument, AdminSetTerminalEnabledDocument,
   AdminUpsertMerchantDocument,
 };
 

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Button, Form, Input, InputNumber, Radio, Select, Switch } from 'antd';
 import { useMutation } from '../../app/api';
 import { showApiError } from '../../app/api-errors';
@@ -22,10 +22,11 @@ export function ProductForm(props: {
   const { canEdit } = useSession();
   const [form] = Form.useForm();
   const [save, { loading }] = useMutation(AdminUpsertProductDocument);
-  const kind = Form.useWatch('kind', form) ?? product?.kind ?? 'TICKET';
+  const [kind, setKind] = useState<string>(product?.kind ?? 'TICKET');
   useEffect(() => {
     form.resetFields();
     form.setFieldsValue(product ?? { kind: 'TICKET', enabled: true, currency: 'CNY' });
+    setKind(product?.kind ?? 'TICKET');
   }, [product, form]);
 
   const submit = async (v: Record<string, any>) => {
@@ -44,7 +45,7 @@ export function ProductForm(props: {
   };
 
   return (
-    <Form form={form} layout="vertical" onFinish={submit} disabled={!canEdit} data-testid="product-form">
+    <Form name="product" form={form} layout="vertical" onFinish={submit} disabled={!canEdit} onValuesChange={(c) => c.kind && setKind(c.kind)} data-testid="product-form">
       <Form.Item name="kind" label="类型">
         <Radio.Group options={options('productKind')} optionType="button" disabled={!!product || !canEdit} />
       </Form.Item>

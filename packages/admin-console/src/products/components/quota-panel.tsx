@@ -2,6 +2,7 @@ import { Button, DatePicker, Form, InputNumber, Typography, message } from 'antd
 import dayjs from 'dayjs';
 import { useMutation } from '../../app/api';
 import { showApiError } from '../../app/api-errors';
+import { hkToday } from '../../app/format';
 import { useSession } from '../../app/session';
 import { AdminSetDailyQuotaDocument } from '../queries';
 
@@ -21,7 +22,7 @@ export function QuotaPanel({ productId, defaultQuota }: { productId: string; def
   return (
     <>
       <Typography.Paragraph type="secondary">默认每日配额：{defaultQuota ?? '不限'}。在此为某一天单独设置。</Typography.Paragraph>
-      <Form form={form} layout="inline" onFinish={submit} disabled={!canEdit} initialValues={{ date: dayjs().add(1, 'day'), quota: defaultQuota ?? 100 }}>
+      <Form name="quota" form={form} layout="inline" onFinish={submit} disabled={!canEdit} initialValues={{ date: dayjs(hkToday()).add(1, 'day'), quota: defaultQuota ?? 100 }}>
         <Form.Item name="date" label="日期" rules={[{ required: true, message: '请选择日期' }]}>
           <DatePicker />
         </Form.Item>

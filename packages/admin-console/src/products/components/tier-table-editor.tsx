@@ -3,6 +3,7 @@ import { Alert, Button, DatePicker, InputNumber, Select, Space, Table, Typograph
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { PassengerType } from '@deeptravel/shared';
+import { hkToday } from '../../app/format';
 import { checkRows, partyPriceSentence, rowKey, TYPE_ZH, type TierRow } from './tier-table';
 
 /**
@@ -82,7 +83,7 @@ export function TierTableEditor({ value, onChange, readOnly = false, currencySym
 /** "5月12日 2 成人 + 1 儿童：¥620.00" for a party the admin types in. */
 export function PartyPricePreview({ rows, currencySymbol = '¥' }: { rows: TierRow[]; currencySymbol?: string }) {
   const [party, setParty] = useState<Record<PassengerType, number>>({ ADULT: 2, CHILD: 1, SENIOR: 0 });
-  const [day, setDay] = useState<Dayjs>(dayjs());
+  const [day, setDay] = useState<Dayjs>(dayjs(hkToday()));
   const s = partyPriceSentence(rows, party, currencySymbol);
   return (
     <div style={{ marginTop: 16, padding: 12, background: '#fafafa', borderRadius: 8 }} data-testid="party-preview">
@@ -90,10 +91,7 @@ export function PartyPricePreview({ rows, currencySymbol = '¥' }: { rows: TierR
         <Typography.Text strong>价格预览</Typography.Text>
         <DatePicker value={day} onChange={(d) => d && setDay(d)} allowClear={false} size="small" />
         {(Object.keys(TYPE_ZH) as PassengerType[]).map((t) => (
-          <Space.Compact key={t} size="small">
-            <InputNumber size="small" min={0} max={50} value={party[t]} onChange={(v) => setParty({ ...party, [t]: v ?? 0 })} style={{ width: 64 }} aria-label={`${TYPE_ZH[t]}人数`} />
-            <Button size="small" disabled>{TYPE_ZH[t]}</Button>
-          </Space.Compact>
+          <InputNumber key={t} size="small" min={0} max={50} value={party[t]} onChange={(v) => setParty({ ...party, [t]: v ?? 0 })} suffix={TYPE_ZH[t]} style={{ width: 90 }} aria-label={`${TYPE_ZH[t]}人数`} />
         ))}
       </Space>
       <div style={{ marginTop: 8 }}>

@@ -53,7 +53,7 @@ export function describeTierProblem(p: TierTableProblem): string {
     case 'TIER_NO_OPEN_END':
       return `${who}：最后一档的上限须留空（不限人数）`;
     case 'TIER_BAD_PRICE':
-      return `${who}：票价须为不小于 0 的金额`;
+      return `${who}：有一档的票价未填写或不正确（须为不小于 0 的金额）`;
     default:
       return `${who}：票价表有误`;
   }

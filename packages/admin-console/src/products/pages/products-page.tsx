@@ -57,7 +57,7 @@ export default function ProductsPage() {
             <Select allowClear placeholder="全部" style={{ width: 110 }} options={[{ value: 'true', label: '上架' }, { value: 'false', label: '下架' }]} value={filters.enabled || undefined} onChange={(v) => setFilters({ enabled: v })} />
           </Form.Item>
           <Form.Item label="名称">
-            <Input.Search allowClear defaultValue={filters.q} onSearch={(v) => setFilters({ q: v })} style={{ width: 220 }} placeholder="搜索名称" />
+            <Input.Search key={`q-${filters.q}`} allowClear defaultValue={filters.q} onSearch={(v) => setFilters({ q: v })} style={{ width: 220 }} placeholder="搜索名称" />
           </Form.Item>
         </Form>
         <QueryError error={products.error} />

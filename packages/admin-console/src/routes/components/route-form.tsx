@@ -28,7 +28,7 @@ export function RouteForm(props: { route: Route | null; open: boolean; stationOp
   };
   return (
     <Modal title={route ? `编辑线路 ${route.code}` : '新建线路'} open={open} onCancel={onClose} onOk={submit} confirmLoading={loading} okText="保存" destroyOnHidden forceRender>
-      <Form form={form} layout="vertical" data-testid="route-form">
+      <Form name="route" form={form} layout="vertical" data-testid="route-form">
         <Form.Item name="code" label="线路代码" rules={[{ required: true, message: '请填写线路代码' }]}>
           <Input placeholder="例如 SK-HKIA" />
         </Form.Item>

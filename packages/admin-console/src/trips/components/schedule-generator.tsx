@@ -1,17 +1,24 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Checkbox, DatePicker, Form, InputNumber, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Select, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { AdminGenerateTripsDocument } from '@deeptravel/client';
 import { useMutation } from '../../app/api';
 import { showApiError } from '../../app/api-errors';
+import { hkToday } from '../../app/format';
 import { previewSchedule, WEEKDAY_ZH } from './schedule';
 
 interface Values {
   routeId?: string;
   range?: [Dayjs, Dayjs];
-  times: string[];
+  /** "08:30, 15:30" */
+  times: string;
   weekdays: number[];
   capacity: number;
+}
+
+/** "08:30, 15:30 ，18:00" → ['08:30', '15:30', '18:00'] */
+export function parseTimes(text: string | undefined): string[] {
+  return (text ?? '').split(/[,，;；\s]+/).map((t) => t.trim()).filter(Boolean);
 }
 
 /**
@@ -22,19 +29,21 @@ export function ScheduleGenerator(props: { routeOptions: { value: string; label:
   const [form] = Form.useForm<Values>();
   const [generate, { loading }] = useMutation(AdminGenerateTripsDocument);
   const [result, setResult] = useState<{ created: number; existing: number } | null>(null);
-  const values = Form.useWatch([], form) as Values | undefined;
+  const initialValues: Values = { routeId: props.defaultRouteId, times: '08:30', weekdays: [1, 2, 3, 4, 5, 6, 7], capacity: 100, range: [dayjs(hkToday()), dayjs(hkToday()).add(13, 'day')] };
+  // The preview follows every keystroke (onValuesChange, not validation).
+  const [values, setValues] = useState<Values>(initialValues);
   const draft = {
-    fromDate: values?.range?.[0]?.format('YYYY-MM-DD') ?? '',
-    toDate: values?.range?.[1]?.format('YYYY-MM-DD') ?? '',
-    times: values?.times ?? [],
-    weekdays: values?.weekdays ?? [],
+    fromDate: values.range?.[0]?.format('YYYY-MM-DD') ?? '',
+    toDate: values.range?.[1]?.format('YYYY-MM-DD') ?? '',
+    times: parseTimes(values.times),
+    weekdays: values.weekdays ?? [],
   };
   const preview = previewSchedule(draft);
 
   const submit = async (v: Values) => {
     setResult(null);
     try {
-      const r = await generate({ input: { routeId: v.routeId!, fromDate: draft.fromDate, toDate: draft.toDate, times: [...new Set(v.times)].sort(), weekdays: v.weekdays, capacity: v.capacity } });
+      const r = await generate({ input: { routeId: v.routeId!, fromDate: draft.fromDate, toDate: draft.toDate, times: [...new Set(parseTimes(v.times))].sort(), weekdays: v.weekdays, capacity: v.capacity } });
       setResult(r.adminGenerateTrips);
       props.onGenerated(r.adminGenerateTrips);
     } catch (err) {
@@ -43,12 +52,14 @@ export function ScheduleGenerator(props: { routeOptions: { value: string; label:
   };
 
   return (
-    <Card title="按时刻表生成班次" size="small" data-testid="schedule-generator">
+    <Card size="small" variant="borderless" data-testid="schedule-generator">
       <Form<Values>
+        name="schedule"
         form={form}
         layout="vertical"
         onFinish={submit}
-        initialValues={{ routeId: props.defaultRouteId, times: ['08:30'], weekdays: [1, 2, 3, 4, 5, 6, 7], capacity: 100, range: [dayjs(), dayjs().add(13, 'day')] }}
+        initialValues={initialValues}
+        onValuesChange={(_, all) => setValues(all)}
       >
         <Form.Item name="routeId" label="线路" rules={[{ required: true, message: '请选择线路' }]}>
           <Select options={props.routeOptions} showSearch optionFilterProp="label" data-testid="schedule-route" />
@@ -56,8 +67,8 @@ export function ScheduleGenerator(props: { routeOptions: { value: string; label:
         <Form.Item name="range" label="日期范围（香港时间）" rules={[{ required: true, message: '请选择日期范围' }]}>
           <DatePicker.RangePicker style={{ width: '100%' }} data-testid="schedule-range" />
         </Form.Item>
-        <Form.Item name="times" label="发车时间" extra="输入 HH:MM 后回车，可填多个" rules={[{ required: true, message: '请至少填写一个发车时间' }]}>
-          <Select mode="tags" tokenSeparators={[',', '，', ' ']} open={false} placeholder="08:30" data-testid="schedule-times" />
+        <Form.Item name="times" label="发车时间（香港时间）" extra="HH:MM，多个用逗号或空格分隔，例如 08:30, 15:30" rules={[{ required: true, message: '请至少填写一个发车时间' }]}>
+          <Input placeholder="08:30, 15:30" data-testid="schedule-times" />
         </Form.Item>
         <Form.Item name="weekdays" label="星期">
           <Checkbox.Group options={[1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: d, label: WEEKDAY_ZH[d] }))} />
@@ -72,7 +83,7 @@ export function ScheduleGenerator(props: { routeOptions: { value: string; label:
             <Alert
               type="info"
               showIcon
-              title={`将生成 ${preview.count} 个班次（${preview.days} 天 × ${draft.times.length ? new Set(draft.times).size : 0} 个时间），已存在的班次保留不变`}
+              title={`将生成 ${preview.count} 个班次（${preview.days} 天 × ${new Set(draft.times).size} 个时间），已存在的班次保留不变`}
               description={
                 <Space wrap size={[4, 4]}>
                   {preview.sample.map((s) => <Tag key={s}>{s}</Tag>)}

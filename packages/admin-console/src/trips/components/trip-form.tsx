@@ -34,7 +34,7 @@ export function TripForm({ trip, routeLabel, onClose, onSaved }: { trip: Trip | 
           <Descriptions.Item label="已售 / 锁定">{trip.sold} / {trip.locked}</Descriptions.Item>
         </Descriptions>
       ) : null}
-      <Form form={form} layout="vertical">
+      <Form name="trip" form={form} layout="vertical">
         <Form.Item name="capacity" label="座位数" rules={[{ required: true, message: '请填写座位数' }]}>
           <InputNumber min={0} max={5000} />
         </Form.Item>

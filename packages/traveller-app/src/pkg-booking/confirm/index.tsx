@@ -115,15 +115,18 @@ export default function ConfirmPage() {
         ))}
         <Row strong label={t('total')} value={money(offer.totalPrice)} />
       </Card>
-      {error ? <Notice testId='confirm-error'>{error}</Notice> : null}
       <View className='bottom-bar'>
-        <View>
-          <Text className='muted'>{t('total')} </Text>
-          <Text className='big-price' data-testid='confirm-total'>{money(offer.totalPrice)}</Text>
+        {/* The error sits above the button, where the traveller's eyes are after the tap. */}
+        {error ? <Notice testId='confirm-error'>{error}</Notice> : null}
+        <View className='bottom-bar__row'>
+          <View>
+            <Text className='muted'>{t('total')} </Text>
+            <Text className='big-price' data-testid='confirm-total'>{money(offer.totalPrice)}</Text>
+          </View>
+          <Btn onClick={() => void submit()} disabled={submitting} testId='submit-order'>
+            {submitting ? t('submitting') : t('submitOrder')}
+          </Btn>
         </View>
-        <Btn onClick={() => void submit()} disabled={submitting} testId='submit-order'>
-          {submitting ? t('submitting') : t('submitOrder')}
-        </Btn>
       </View>
     </View>
   );

@@ -3,7 +3,7 @@ import { Text, View } from '@tarojs/components';
 import { CancelOrderDocument, describeError, OrderDetailDocument } from '@deeptravel/client';
 import { useEffect, useState } from 'react';
 import { gql, IS_WEAPP } from '../../api/client';
-import { payOrder } from '../../api/payment';
+import { loadSubscribeTemplates, payOrder } from '../../api/payment';
 import { HoldCountdown, useRemaining } from '../../components/countdown';
 import { Btn, Card, Loading, Notice, Row } from '../../components/ui';
 import { useT } from '../../i18n';
@@ -20,6 +20,10 @@ export default function PayPage() {
   const left = useRemaining(order?.status === 'PENDING' ? order.lockExpireAt : null);
   const [paying, setPaying] = useState(false);
   const [payError, setPayError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (IS_WEAPP) void loadSubscribeTemplates();
+  }, []);
 
   const paid = order && (order.status === 'PAID' || order.status === 'COMPLETED');
   useEffect(() => {

@@ -1,0 +1,2 @@
+export { AdminAuditLogDocument } from '@deeptravel/client';
+export type { AdminAuditLogQuery } from '@deeptravel/client';

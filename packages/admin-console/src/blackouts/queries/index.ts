@@ -1,0 +1,2 @@
+export { AdminAddBlackoutDateDocument, AdminBlackoutDatesDocument, AdminRemoveBlackoutDateDocument } from '@deeptravel/client';
+export type { AdminBlackoutDatesQuery } from '@deeptravel/client';

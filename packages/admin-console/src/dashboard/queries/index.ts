@@ -1,0 +1,2 @@
+export { AdminMetricsDocument } from '@deeptravel/client';
+export type { AdminMetricsQuery } from '@deeptravel/client';

@@ -1,0 +1,2 @@
+export { AdminImportGtfsDocument } from '@deeptravel/client';
+export type { AdminImportGtfsMutation } from '@deeptravel/client';

@@ -1,0 +1,2 @@
+export { AdminPromotionsDocument, AdminUpsertPromotionDocument } from '@deeptravel/client';
+export type { AdminPromotionsQuery } from '@deeptravel/client';

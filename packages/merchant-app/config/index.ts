@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+
+const env = process.env.TARO_ENV;
+const clientSrc = path.resolve(__dirname, '../../client/src');
+const sharedSrc = path.resolve(__dirname, '../../shared/src');
+
+// Build-time settings (docs/apps.md, merchant app).
+const apiUrl = process.env.TARO_APP_API_URL || (env === 'h5' ? '/graphql' : 'http://127.0.0.1:8080/graphql');
+const apiOrigin = process.env.TARO_APP_DEV_API_ORIGIN || 'http://127.0.0.1:8080';
+
+/** @deeptravel/shared is written for NodeNext (`./x.js` imports of `.ts` files): let webpack find them. */
+function resolveTsFromJs(chain: any): void {
+  chain.resolve.merge({ extensionAlias: { '.js': ['.ts', '.js'] } });
+}
+
+export default defineConfig<'webpack5'>(async () => {
+  const config: UserConfigExport<'webpack5'> = {
+    projectName: 'deeptravel-merchant',
+    date: '2026-11-23',
+    designWidth: 750,
+    deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
+    sourceRoot: 'src',
+    outputRoot: env === 'h5' ? 'dist-h5' : 'dist-weapp',
+    plugins: [],
+    defineConstants: {
+      DT_API_URL: JSON.stringify(apiUrl),
+    },
+    copy: { patterns: [], options: {} },
+    framework: 'react',
+    compiler: 'webpack5',
+    cache: { enable: false },
+    logger: { quiet: true, stats: false },
+    mini: {
+      // The shared client and shared packages are TypeScript source: compile them like our own.
+      compile: { include: [clientSrc, sharedSrc] },
+      webpackChain: resolveTsFromJs,
+      optimizeMainPackage: { enable: true },
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false },
+      },
+    },
+    h5: {
+      publicPath: '/',
+      staticDirectory: 'static',
+      router: { mode: 'hash' },
+      compile: { include: [clientSrc, sharedSrc] },
+      webpackChain: resolveTsFromJs,
+      output: { filename: 'js/[name].[hash:8].js', chunkFilename: 'js/[name].[chunkhash:8].js' },
+      miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[hash].css', chunkFilename: 'css/[name].[chunkhash].css' },
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        cssModules: { enable: false },
+      },
+      devServer: {
+        port: Number(process.env.MERCHANT_DEV_PORT ?? 10087),
+        host: '127.0.0.1',
+        // Same origin as the app: the local server answers /graphql (HTTP and WebSocket) and the CSV route.
+        proxy: [{ context: ['/graphql', '/merchant'], target: apiOrigin, changeOrigin: true, ws: true }],
+      },
+    },
+  };
+  return config;
+});
