@@ -43,6 +43,31 @@ function parseMockNotify(body: unknown) {
 }
 
 /**
+ * Opens a WeChat Pay notify: signature (key, timestamp window, probe) then AES-GCM decryption. Either
+ * the event type and decrypted resource, or the refusal to answer (logged): 401 for a signature that
+ * does not hold, 400 for a body that does not decrypt; nothing is changed in either case.
+ */
+function openWechatNotify(
+  app: App,
+  req: RestRequest,
+  keys: WechatPayVerifierKeys,
+  log: { warn: (o: object, m: string) => void },
+): { eventType: string | undefined; resource: any } | { refusal: RestResponse } {
+  const verdict = verifyNotifySignature(pickWechatpayHeaders(req.headers as Record<string, string>), req.rawBody, keys, Date.now());
+  if (!verdict.ok) {
+    log.warn({ reason: verdict.reason }, 'refused a WeChat Pay notify');
+    return { refusal: { status: 401, body: FAIL } };
+  }
+  try {
+    const notify = JSON.parse(req.rawBody.toString('utf8')) as { event_type?: string; resource?: any };
+    return { eventType: notify.event_type, resource: decryptNotifyResource(notify.resource, app.config.WECHATPAY_APIV3_KEY!) };
+  } catch (err) {
+    log.warn({ reason: err instanceof WechatCryptoError ? err.code : 'BAD_BODY' }, 'refused a WeChat Pay notify');
+    return { refusal: { status: 400, body: FAIL } };
+  }
+}
+
+/**
  * Payment routes of the REST shim: the runbook's mock notify (mock gateway only) and WeChat Pay's
  * notify (wechat gateway only); neither exists in the other mode.
  */
@@ -88,22 +113,11 @@ export function registerPaymentRoutes(app: App, router: RestRouter, wechatKeys: 
       '/payments/wechat/notify',
       async (req: RestRequest): Promise<RestResponse> => {
         const log = req.ctx.log.child({ route: 'wechat-notify' });
-        const verdict = verifyNotifySignature(pickWechatpayHeaders(req.headers as Record<string, string>), req.rawBody, wechatKeys, Date.now());
-        if (!verdict.ok) {
-          log.warn({ reason: verdict.reason }, 'refused a WeChat Pay notify');
-          return { status: 401, body: FAIL };
-        }
-        let notify: { event_type?: string; resource?: any };
-        let resource: any;
-        try {
-          notify = JSON.parse(req.rawBody.toString('utf8'));
-          resource = decryptNotifyResource(notify.resource, app.config.WECHATPAY_APIV3_KEY!);
-        } catch (err) {
-          log.warn({ reason: err instanceof WechatCryptoError ? err.code : 'BAD_BODY' }, 'refused a WeChat Pay notify');
-          return { status: 400, body: FAIL };
-        }
-        if (notify.event_type !== 'TRANSACTION.SUCCESS' || resource.trade_state !== 'SUCCESS') {
-          log.info({ event: notify.event_type, state: resource.trade_state }, 'WeChat Pay notify ignored');
+        const opened = openWechatNotify(app, req, wechatKeys, log);
+        if ('refusal' in opened) return opened.refusal;
+        const { resource } = opened;
+        if (opened.eventType !== 'TRANSACTION.SUCCESS' || resource.trade_state !== 'SUCCESS') {
+          log.info({ event: opened.eventType, state: resource.trade_state }, 'WeChat Pay notify ignored');
           return { status: 204 };
         }
         if (resource.mchid !== app.config.WECHATPAY_MCHID || resource.appid !== app.config.WECHATPAY_APPID) {
@@ -133,24 +147,13 @@ export function registerPaymentRoutes(app: App, router: RestRouter, wechatKeys: 
       '/payments/wechat/refund-notify',
       async (req: RestRequest): Promise<RestResponse> => {
         const log = req.ctx.log.child({ route: 'wechat-refund-notify' });
-        const verdict = verifyNotifySignature(pickWechatpayHeaders(req.headers as Record<string, string>), req.rawBody, wechatKeys, Date.now());
-        if (!verdict.ok) {
-          log.warn({ reason: verdict.reason }, 'refused a WeChat Pay refund notify');
-          return { status: 401, body: FAIL };
-        }
-        let notify: { event_type?: string; resource?: any };
-        let resource: any;
-        try {
-          notify = JSON.parse(req.rawBody.toString('utf8'));
-          resource = decryptNotifyResource(notify.resource, app.config.WECHATPAY_APIV3_KEY!);
-        } catch (err) {
-          log.warn({ reason: err instanceof WechatCryptoError ? err.code : 'BAD_BODY' }, 'refused a WeChat Pay refund notify');
-          return { status: 400, body: FAIL };
-        }
-        const status = { 'REFUND.SUCCESS': 'SUCCESS', 'REFUND.ABNORMAL': 'ABNORMAL', 'REFUND.CLOSED': 'CLOSED' }[notify.event_type ?? ''] as
+        const opened = openWechatNotify(app, req, wechatKeys, log);
+        if ('refusal' in opened) return opened.refusal;
+        const { resource } = opened;
+        const status = { 'REFUND.SUCCESS': 'SUCCESS', 'REFUND.ABNORMAL': 'ABNORMAL', 'REFUND.CLOSED': 'CLOSED' }[opened.eventType ?? ''] as
           | 'SUCCESS' | 'ABNORMAL' | 'CLOSED' | undefined;
         if (!status || resource.mchid !== app.config.WECHATPAY_MCHID) {
-          log.warn({ event: notify.event_type }, 'WeChat Pay refund notify ignored');
+          log.warn({ event: opened.eventType }, 'WeChat Pay refund notify ignored');
           return { status: 204 };
         }
         try {
