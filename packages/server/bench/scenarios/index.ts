@@ -1,4 +1,8 @@
 import { hotTrip } from './hot-trip.js';
+import { notify } from './notify.js';
+import { ordersSustained } from './orders-sustained.js';
+import { redemption } from './redemption.js';
+import { search, workersScenario } from './search.js';
 import type { Scenario } from './types.js';
 
 /**
@@ -7,4 +11,4 @@ import type { Scenario } from './types.js';
  * database, the load generator with burst / closed-loop / fixed-rate modes, and the statistics),
  * and list it here.
  */
-export const SCENARIOS: Scenario[] = [hotTrip];
+export const SCENARIOS: Scenario[] = [hotTrip, search, ordersSustained, notify, redemption, workersScenario];

@@ -1,0 +1,193 @@
+/**
+ * search (issue 9): `searchOffers` for hot cities served from the cache, at max throughput over
+ * keep-alive connections (closed loop, autocannon-style) or at a stated rate (`--rate`), beside a bare
+ * node:http floor given the same connections and requests in the same run.
+ *
+ * workers: the same search load against a server with WORKERS=1 and one with WORKERS=2 (node:cluster),
+ * one after the other on fresh databases; the ratio is the target (≥ 1.7×).
+ */
+import { loadavg } from 'node:os';
+import { defer } from '../lib/cleanup.js';
+import { diffCounters, readCounters, type CounterDiff } from '../lib/db.js';
+import { startBenchEnv } from '../lib/env.js';
+import { startHttpFloor } from '../lib/floor-http.js';
+import { runLoad, type LoadJob, type LoadRequest } from '../lib/load.js';
+import { machineCpu, sleep } from '../lib/proc.js';
+import { num, ratio } from '../lib/report.js';
+import { figuresOf, type RunFigures } from '../lib/stats.js';
+import { checkLines, dateIn, figuresTable, gql, loadLine, nonOk, outcomesText, sortChecks, type Check } from './common.js';
+import { numArg, type BenchOptions, type Scenario, type ScenarioOutcome } from './types.js';
+
+const HOT_PAIRS: Array<[string, string]> = [['SZX', 'HKG'], ['HKG', 'SZX'], ['MFM', 'HKG'], ['HKG', 'MFM'], ['CAN', 'HKG'], ['HKG', 'CAN']];
+const SEARCH = `query S($o: String!, $d: String!, $date: String!) { searchOffers(input: { origin: $o, destination: $d, date: $date }) { date blackout offers { id kind productName available lowStock totalPrice unavailableReason } } }`;
+
+/** The search requests: hot-city pairs × the next 3 days, round-robin. */
+export function searchRequests(n: number): LoadRequest[] {
+  const keys = HOT_PAIRS.flatMap(([o, d]) => [1, 2, 3].map((k) => ({ o, d, date: dateIn(k) })));
+  const bodies = keys.map((v) => JSON.stringify({ query: SEARCH, variables: v }));
+  return Array.from({ length: n }, (_, i) => ({ method: 'POST', path: '/graphql', body: bodies[i % bodies.length] }));
+}
+
+/** Every key once through the API (fills the cache) and a check that the answer is a real result. */
+async function warmAndCheck(url: string): Promise<{ keys: number; offers: number; problems: string[] }> {
+  const problems: string[] = [];
+  let offers = 0;
+  const keys = HOT_PAIRS.flatMap(([o, d]) => [1, 2, 3].map((k) => ({ o, d, date: dateIn(k) })));
+  for (const v of keys) {
+    const r = await gql(url, SEARCH, v);
+    if (r.status !== 200 || r.errors) problems.push(`${v.o}→${v.d} ${v.date}: HTTP ${r.status} ${JSON.stringify(r.errors ?? '').slice(0, 200)}`);
+    else offers += r.data.searchOffers.offers.length;
+  }
+  return { keys: keys.length, offers, problems };
+}
+
+interface SearchRun {
+  figures: RunFigures;
+  serverCpuSeconds: number | null;
+  machineBusyShare: number | null;
+  warm: { keys: number; offers: number; problems: string[] };
+  readyMs: number;
+  /** PostgreSQL transactions during the measured run (read after 11 quiet seconds). */
+  pg: CounterDiff | null;
+}
+
+/** One server (WORKERS=n), warmed, then the load. */
+async function searchAgainstServer(opts: BenchOptions, name: string, workers: number, job: Omit<LoadJob, 'host' | 'port'>): Promise<SearchRun> {
+  const env = await startBenchEnv({ logName: `${name}-w${workers}-${opts.stamp}`, serverEnv: workers > 1 ? { WORKERS: String(workers) } : {} });
+  const { server } = env;
+  opts.log(`server (WORKERS=${workers}) pid ${server.child.pid} ready in ${server.readyMs} ms at ${server.url}`);
+  const warm = await warmAndCheck(server.url);
+  if (warm.problems.length) throw new Error(`search does not answer cleanly: ${warm.problems.join('; ')}`);
+  // JIT and cache warm-up through the load generator, then the measured run.
+  await runLoad({ ...job, host: server.host, port: server.port, mode: 'closed', requests: searchRequests(Math.min(3000, job.requests.length)), maxDurationMs: 30_000 });
+  const countPg = workers === 1;
+  if (countPg) await sleep(11_000);
+  const c0 = countPg ? await readCounters(env.db) : null;
+  const cpu0 = server.child.cpuSeconds();
+  const m0 = machineCpu();
+  const figures = figuresOf(await runLoad({ ...job, host: server.host, port: server.port }));
+  const m1 = machineCpu();
+  const cpu1 = server.child.cpuSeconds();
+  if (countPg) await sleep(11_000);
+  const pg = c0 ? diffCounters(c0, await readCounters(env.db)) : null;
+  // After the run: the answers really were search results (not errors with HTTP 200).
+  const after = await warmAndCheck(server.url);
+  warm.problems.push(...after.problems);
+  await server.stop();
+  return {
+    figures,
+    // With WORKERS > 1 the children are not counted by the primary's /proc entry: null then.
+    serverCpuSeconds: workers === 1 && cpu0 !== null && cpu1 !== null ? Math.round((cpu1 - cpu0) * 100) / 100 : null,
+    machineBusyShare: m0 && m1 ? (m1.busy - m0.busy) / (m1.total - m0.total) : null,
+    warm,
+    readyMs: server.readyMs,
+    pg,
+  };
+}
+
+function loadJob(opts: BenchOptions): { job: Omit<LoadJob, 'host' | 'port'>; describe: string } {
+  const connections = numArg(opts, 'connections', 64);
+  const rate = numArg(opts, 'rate', 0);
+  const seconds = numArg(opts, 'seconds', 10);
+  const n = rate ? Math.round(rate * seconds) : numArg(opts, 'requests', 40_000);
+  const job: Omit<LoadJob, 'host' | 'port'> = rate
+    ? { mode: 'rate', rate, connections, requests: searchRequests(n), timeoutMs: 10_000, maxDurationMs: seconds * 1000 + 15_000 }
+    : { mode: 'closed', connections, requests: searchRequests(n), timeoutMs: 10_000, maxDurationMs: 180_000 };
+  return { job, describe: rate ? `${num(n)} requests at ${num(rate)}/s (open loop) over ${connections} keep-alive connections` : `${num(n)} requests, closed loop (max throughput) over ${connections} keep-alive connections` };
+}
+
+export const search: Scenario = {
+  name: 'search',
+  title: 'searchOffers for hot cities from cache, beside a bare node:http floor',
+  options: [
+    '--connections N  keep-alive connections (default 64)',
+    '--requests N     requests in closed-loop mode (default 40000)',
+    '--rate N         open loop at N requests/s for --seconds (default: closed loop, max throughput)',
+    '--seconds N      duration in rate mode (default 10)',
+    '--workers N      WORKERS of the server (default 1)',
+  ],
+  async run(opts: BenchOptions): Promise<ScenarioOutcome> {
+    const load0 = loadavg();
+    const { job, describe } = loadJob(opts);
+    const workers = numArg(opts, 'workers', 1);
+    const failures: string[] = [];
+    const missedTargets: string[] = [];
+
+    opts.log('floor: bare node:http …');
+    const fl = await startHttpFloor();
+    defer('stop http floor', () => fl.stop());
+    await runLoad({ ...job, host: fl.host, port: fl.port, mode: 'closed', requests: job.requests.slice(0, 3000), maxDurationMs: 30_000 });
+    const floor = figuresOf(await runLoad({ ...job, host: fl.host, port: fl.port }));
+    await fl.stop();
+    opts.log(`  ${num(floor.throughput)}/s, p95 ${num(floor.latency.p95, 1)} ms`);
+
+    opts.log(`server: ${describe} …`);
+    const s = await searchAgainstServer(opts, 'search', workers, job);
+    const f = s.figures;
+    opts.log(`  ${num(f.throughput)}/s, p95 ${num(f.latency.p95, 1)} ms`);
+
+    const checks: Check[] = [
+      { target: 'every request answered 2xx, no error', ok: nonOk(f) === 0 && s.warm.problems.length === 0, detail: `${outcomesText(f)}${s.warm.problems.length ? `; GraphQL problems: ${s.warm.problems.join('; ')}` : ''}`, hard: true },
+      { target: 'search from cache ≥ 3,000/s', ok: f.throughput >= 3000, detail: `${num(f.throughput)}/s (${ratio(f.throughput, floor.throughput)} of the bare-http floor's ${num(floor.throughput)}/s)`, hard: false },
+      { target: 'p95 < 50 ms', ok: f.latency.p95 < 50, detail: `p95 ${num(f.latency.p95, 1)} ms`, hard: false },
+    ];
+    sortChecks(checks, failures, missedTargets);
+    const text = [
+      `search: searchOffers over ${HOT_PAIRS.length} hot-city pairs × 3 dates (${HOT_PAIRS.length * 3} cache keys, warmed first), WORKERS=${workers}; ${describe}`,
+      loadLine(load0),
+      '',
+      figuresTable({ label: 'server', f }, [{ label: 'floor: bare http', f: floor }]),
+      '',
+      `outcomes (server): ${outcomesText(f)}`,
+      `PostgreSQL during the run: ${s.pg ? `${num(s.pg.xacts)} transactions over ${num(s.pg.seconds, 1)} s (≈ ${num(s.pg.xacts / f.requests, 2)} per search, background included); tables read: ${Object.entries(s.pg.tables).map(([k, v]) => `${k} ${num(v.scans)}`).join(', ')}` : '–'}`,
+      `CPU: server process ${num(s.serverCpuSeconds, 1)} s${workers > 1 ? ' (workers not counted)' : ''}; machine ${s.machineBusyShare !== null ? num(s.machineBusyShare * 100) : '–'} % busy during the run`,
+      '',
+      'targets (PRODUCT.md):',
+      ...checkLines(checks),
+    ].join('\n');
+    return { text, failures, missedTargets, data: { parameters: { ...job, requests: job.requests.length, workers }, loadAverageAtStart: load0, server: f, floorHttp: floor, postgres: s.pg, serverCpuSeconds: s.serverCpuSeconds, machineBusyShare: s.machineBusyShare, readyMs: s.readyMs, checks } };
+  },
+};
+
+export const workersScenario: Scenario = {
+  name: 'workers',
+  title: 'The search load against WORKERS=1 and WORKERS=2 (node:cluster): scaling ratio',
+  options: ['(takes --connections, --requests, --rate, --seconds as search does)'],
+  async run(opts: BenchOptions): Promise<ScenarioOutcome> {
+    const load0 = loadavg();
+    const { job, describe } = loadJob(opts);
+    const failures: string[] = [];
+    const missedTargets: string[] = [];
+    opts.log('floor: bare node:http …');
+    const fl = await startHttpFloor();
+    defer('stop http floor', () => fl.stop());
+    await runLoad({ ...job, host: fl.host, port: fl.port, mode: 'closed', requests: job.requests.slice(0, 3000), maxDurationMs: 30_000 });
+    const floor = figuresOf(await runLoad({ ...job, host: fl.host, port: fl.port }));
+    await fl.stop();
+    opts.log(`WORKERS=1: ${describe} …`);
+    const one = await searchAgainstServer(opts, 'workers', 1, job);
+    opts.log(`  ${num(one.figures.throughput)}/s, p95 ${num(one.figures.latency.p95, 1)} ms`);
+    opts.log(`WORKERS=2: ${describe} …`);
+    const two = await searchAgainstServer(opts, 'workers', 2, job);
+    opts.log(`  ${num(two.figures.throughput)}/s, p95 ${num(two.figures.latency.p95, 1)} ms`);
+    const r = two.figures.throughput / one.figures.throughput;
+    const checks: Check[] = [
+      { target: 'WORKERS=1: every request answered 2xx', ok: nonOk(one.figures) === 0 && !one.warm.problems.length, detail: outcomesText(one.figures), hard: true },
+      { target: 'WORKERS=2: every request answered 2xx', ok: nonOk(two.figures) === 0 && !two.warm.problems.length, detail: outcomesText(two.figures), hard: true },
+      { target: 'two workers ≥ 1.7× one', ok: r >= 1.7, detail: `${num(two.figures.throughput)}/s ÷ ${num(one.figures.throughput)}/s = ${r.toFixed(2)}×`, hard: false },
+    ];
+    sortChecks(checks, failures, missedTargets);
+    const text = [
+      `workers: searchOffers (hot cities, from cache) against WORKERS=1 then WORKERS=2; ${describe}`,
+      loadLine(load0),
+      '',
+      figuresTable({ label: 'WORKERS=2', f: two.figures }, [{ label: 'WORKERS=1', f: one.figures }, { label: 'floor: bare http', f: floor }]),
+      '',
+      `machine busy during the run: WORKERS=1 ${one.machineBusyShare !== null ? num(one.machineBusyShare * 100) : '–'} %, WORKERS=2 ${two.machineBusyShare !== null ? num(two.machineBusyShare * 100) : '–'} %`,
+      '',
+      'targets (PRODUCT.md):',
+      ...checkLines(checks),
+    ].join('\n');
+    return { text, failures, missedTargets, data: { parameters: { ...job, requests: job.requests.length }, loadAverageAtStart: load0, workers1: one, workers2: two, floorHttp: floor, ratio: r, checks } };
+  },
+};
