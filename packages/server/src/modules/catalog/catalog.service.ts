@@ -71,6 +71,42 @@ interface StaticSearch {
  * bump; availability is always read live in one statement per kind.
  */
 export class CatalogService {
+  /**
+   * Parsed values of versioned cache keys, in this process. A key names the catalog version, so an
+   * admin change (a new version) is never served from here; entries also age out after 30 s.
+   */
+  private readonly l1 = new Map<string, { value: unknown; until: number }>();
+  /** The catalog version read once per request. */
+  private readonly versions = new WeakMap<RequestContext, Promise<number>>();
+
+  private version(ctx: RequestContext): Promise<number> {
+    let v = this.versions.get(ctx);
+    if (!v) {
+      v = ctx.app.cache.version(CATALOG_NAMESPACE);
+      this.versions.set(ctx, v);
+    }
+    return v;
+  }
+
+  /** A cached JSON value: in-process first, then the shared cache, then `load` (stored in both). */
+  private async cached<T>(ctx: RequestContext, key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.l1.get(key);
+    if (hit && hit.until > now) return hit.value as T;
+    const shared = await ctx.app.cache.get(key);
+    let value: T;
+    if (shared) value = JSON.parse(shared) as T;
+    else {
+      const text = JSON.stringify(await load());
+      await ctx.app.cache.set(key, text, ttlSeconds);
+      // Kept in the JSON form the shared cache returns, so a hit and a miss look the same (dates as strings).
+      value = JSON.parse(text) as T;
+    }
+    if (this.l1.size >= 2000) this.l1.delete(this.l1.keys().next().value as string);
+    this.l1.set(key, { value, until: now + Math.min(30, ttlSeconds) * 1000 });
+    return value;
+  }
+
   /** Cities, hot ones first. */
   async cities(ctx: RequestContext, query?: string | null): Promise<CityRow[]> {
     const all = await this.cachedCities(ctx);
@@ -91,13 +127,8 @@ export class CatalogService {
 
   /** The blackout dates of a year (cached per year, as US-010 asks). */
   async blackouts(ctx: RequestContext, year: number): Promise<BlackoutRow[]> {
-    const v = await ctx.app.cache.version(CATALOG_NAMESPACE);
-    const key = `blackouts:${v}:${year}`;
-    const hit = await ctx.app.cache.get(key);
-    if (hit) return JSON.parse(hit) as BlackoutRow[];
-    const rows = await catalogRepository.blackoutsOfYear(ctx.app.db, year);
-    await ctx.app.cache.set(key, JSON.stringify(rows), BLACKOUT_TTL_SECONDS);
-    return rows;
+    const v = await this.version(ctx);
+    return this.cached(ctx, `blackouts:${v}:${year}`, BLACKOUT_TTL_SECONDS, () => catalogRepository.blackoutsOfYear(ctx.app.db, year));
   }
 
   async searchOffers(ctx: RequestContext, input: SearchInput): Promise<SearchResult> {
@@ -213,10 +244,12 @@ export class CatalogService {
   }
 
   private async staticSearch(ctx: RequestContext, origin: CityRow, destination: CityRow, date: string): Promise<StaticSearch> {
-    const v = await ctx.app.cache.version(CATALOG_NAMESPACE);
-    const key = `search:${v}:${origin.id}:${destination.id}:${date}`;
-    const hit = await ctx.app.cache.get(key);
-    if (hit) return JSON.parse(hit) as StaticSearch;
+    const v = await this.version(ctx);
+    const ttl = origin.isHot || destination.isHot ? HOT_TTL_SECONDS : COLD_TTL_SECONDS;
+    return this.cached(ctx, `search:${v}:${origin.id}:${destination.id}:${date}`, ttl, () => this.loadStaticSearch(ctx, origin, destination, date));
+  }
+
+  private async loadStaticSearch(ctx: RequestContext, origin: CityRow, destination: CityRow, date: string): Promise<StaticSearch> {
     const from = startOfLocalDate(date);
     const to = startOfLocalDate(addDays(date, 1));
     const [trips, packages] = await Promise.all([
@@ -228,20 +261,12 @@ export class CatalogService {
       productIds.length ? catalogRepository.fareTiers(ctx.app.db, productIds) : [],
       packages.length ? catalogRepository.entitlements(ctx.app.db, packages.map((p) => p.templateId)) : [],
     ]);
-    const snap: StaticSearch = { trips, packages, tiers, entitlements };
-    const ttl = origin.isHot || destination.isHot ? HOT_TTL_SECONDS : COLD_TTL_SECONDS;
-    await ctx.app.cache.set(key, JSON.stringify(snap), ttl);
-    return snap;
+    return { trips, packages, tiers, entitlements };
   }
 
   private async cachedCities(ctx: RequestContext): Promise<CityRow[]> {
-    const v = await ctx.app.cache.version(CATALOG_NAMESPACE);
-    const key = `cities:${v}`;
-    const hit = await ctx.app.cache.get(key);
-    if (hit) return JSON.parse(hit) as CityRow[];
-    const rows = await catalogRepository.cities(ctx.app.db);
-    await ctx.app.cache.set(key, JSON.stringify(rows), HOT_TTL_SECONDS);
-    return rows;
+    const v = await this.version(ctx);
+    return this.cached(ctx, `cities:${v}`, HOT_TTL_SECONDS, () => catalogRepository.cities(ctx.app.db));
   }
 }
 
