@@ -88,6 +88,29 @@ export class CatalogService {
     return v;
   }
 
+  /** Seats and passes left, shared by the searches of the same second in this process. */
+  private readonly live = new Map<string, { until: number; value: Promise<[Array<{ id: number; left: number }>, Array<{ id: number; left: number | null }>]> }>();
+
+  /**
+   * What is left of these trips and passes. Read from PostgreSQL, but at most once a second per set
+   * in this process: a search may show seats up to a second old (ordering checks them for real), and
+   * a hot city searched a thousand times a second costs one read.
+   */
+  private availability(ctx: RequestContext, tripIds: number[], productIds: number[], date: string, now: Date) {
+    const key = `${tripIds.join(',')}|${productIds.join(',')}|${date}`;
+    const t = Date.now();
+    const hit = this.live.get(key);
+    if (hit && hit.until > t) return hit.value;
+    const value = Promise.all([
+      tripIds.length ? catalogRepository.tripSeatsLeft(ctx.app.db, tripIds, now) : Promise.resolve([]),
+      productIds.length ? catalogRepository.packagesLeft(ctx.app.db, productIds, date, now) : Promise.resolve([]),
+    ]);
+    if (this.live.size >= 5000) this.live.clear();
+    this.live.set(key, { until: t + 1000, value });
+    value.catch(() => this.live.delete(key));
+    return value;
+  }
+
   /** A cached JSON value: in-process first, then the shared cache, then `load` (stored in both). */
   private async cached<T>(ctx: RequestContext, key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
@@ -152,10 +175,7 @@ export class CatalogService {
     const snap = await this.staticSearch(ctx, origin, destination, input.date);
     const trips = snap.trips.filter((t) => !blockedProducts.has(t.productId) && new Date(t.departureAt) > now);
     const packages = snap.packages.filter((p) => !blockedProducts.has(p.productId));
-    const [seats, passes] = await Promise.all([
-      trips.length ? catalogRepository.tripSeatsLeft(ctx.app.db, trips.map((t) => t.tripId), now) : [],
-      packages.length ? catalogRepository.packagesLeft(ctx.app.db, packages.map((p) => p.productId), input.date, now) : [],
-    ]);
+    const [seats, passes] = await this.availability(ctx, trips.map((t) => t.tripId), packages.map((p) => p.productId), input.date, now);
     const seatsLeft = new Map(seats.map((s) => [s.id, s.left]));
     const passesLeft = new Map(passes.map((s) => [s.id, s.left]));
     const tiersOf = groupBy(snap.tiers, (t) => t.productId);
