@@ -1,7 +1,7 @@
 // Checks the weapp build (dist-weapp): every page in app.json (main package and sub-packages) has
 // its .js, .json and .wxml, and the main package (everything outside the sub-package roots) is
 // under WeChat's 2 MB limit. Prints the sizes; exit 1 on any problem.
-// Usage: node scripts/check-weapp.mjs [dist-weapp] [--json report.json]
+// Shared by the Taro apps. Usage (from an app's folder): node ../../scripts/check-weapp.mjs [dist-weapp] [--json report.json]
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -10,7 +10,7 @@ const SUBPACKAGE_LIMIT = 2 * 1024 * 1024;
 const args = process.argv.slice(2);
 const jsonIdx = args.indexOf('--json');
 const reportFile = jsonIdx >= 0 ? args[jsonIdx + 1] : null;
-const dist = args.find((a, i) => !a.startsWith('--') && i !== jsonIdx + 1) ?? new URL('../dist-weapp', import.meta.url).pathname;
+const dist = args.find((a, i) => !a.startsWith('--') && i !== jsonIdx + 1) ?? join(process.cwd(), 'dist-weapp');
 
 const problems = [];
 const checks = [];
@@ -29,7 +29,7 @@ function sizeOf(dir) {
 }
 
 if (!existsSync(join(dist, 'app.json'))) {
-  console.error(`check-weapp: ${dist}/app.json not found: run pnpm --filter @deeptravel/traveller-app build:weapp first`);
+  console.error(`check-weapp: ${dist}/app.json not found: build the app for weapp first (pnpm --filter <app> build:weapp)`);
   process.exit(1);
 }
 const app = JSON.parse(readFileSync(join(dist, 'app.json'), 'utf8'));
