@@ -1,26 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Redis } from 'ioredis';
-import { createTestDatabase, hkDate, startTestServer, TEST_REDIS_URL, type TestDatabase, type TestServer } from '../support/harness.js';
+import { hkDate, startTwoInstances, type InstancePair, type TestServer } from '../support/harness.js';
 
 /** Two instances on one PostgreSQL and Redis: an admin change on one is seen by the other's next search. */
 describe('catalog cache across instances', () => {
-  let db: TestDatabase;
+  let pair: InstancePair;
   let a: TestServer;
   let b: TestServer;
-  const prefix = `dt-test-cat-${Date.now().toString(36)}:`;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    a = await startTestServer({ database: db, redisPrefix: prefix });
-    b = await startTestServer({ database: db, redisPrefix: prefix, seed: false });
+    pair = await startTwoInstances();
+    ({ a, b } = pair);
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    const redis = new Redis(TEST_REDIS_URL);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-    await db?.drop();
+    await pair?.close();
   });
 
   it('a price changed through instance B shows in instance A search at once, though A had it cached', async () => {

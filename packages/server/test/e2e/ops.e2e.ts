@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
 import { createClient } from 'graphql-ws';
-import { ADMIN_DATABASE_URL, createTestDatabase, startTestServer, TEST_REDIS_URL, type TestDatabase, type TestServer } from '../support/harness.js';
+import { ADMIN_DATABASE_URL, createTestDatabase, startTestServer, startTwoInstances, TEST_REDIS_URL, type InstancePair, type TestServer } from '../support/harness.js';
 import { addTravellers, addTrip, CREATE_ORDER, tripCounters } from '../support/fixtures.js';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -163,23 +163,15 @@ describe('operations: rate limits, shutdown, faults', () => {
   });
 
   describe('two instances', () => {
-    let db: TestDatabase;
+    let pair: InstancePair;
     let a: TestServer;
     let b: TestServer;
-    const prefix = `dt-test-two-${Date.now().toString(36)}:`;
     beforeAll(async () => {
-      db = await createTestDatabase();
-      a = await startTestServer({ database: db, redisPrefix: prefix });
-      b = await startTestServer({ database: db, redisPrefix: prefix, seed: false });
+      pair = await startTwoInstances();
+      ({ a, b } = pair);
     });
     afterAll(async () => {
-      await a?.close();
-      await b?.close();
-      const redis = new Redis(TEST_REDIS_URL);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-      await db?.drop();
+      await pair?.close();
     });
 
     it('the same notify delivered to both instances at the same instant: one payment, one set of tickets', async () => {
@@ -197,7 +189,7 @@ describe('operations: rate limits, shutdown, faults', () => {
     });
 
     it('graceful shutdown: /readyz fails first, subscriptions are closed with 1012 so clients reconnect elsewhere', async () => {
-      const extra = await startTestServer({ database: db, redisPrefix: prefix, seed: false });
+      const extra = await startTestServer({ database: pair.database, redisPrefix: pair.redisPrefix, seed: false });
       const closed = new Promise<number>((resolve) => {
         const client = createClient({
           url: extra.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined,

@@ -139,3 +139,32 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
 export function hkDate(days = 0, from: Date = new Date()): string {
   return new Date(from.getTime() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/** Two server instances on one PostgreSQL database and one Redis prefix, as behind a load balancer. */
+export interface InstancePair {
+  a: TestServer;
+  b: TestServer;
+  database: TestDatabase;
+  redisPrefix: string;
+  /** Stops both, deletes the shared Redis keys and drops the database. */
+  close(): Promise<void>;
+}
+
+export async function startTwoInstances(env: Record<string, string> = {}): Promise<InstancePair> {
+  const database = await createTestDatabase();
+  const redisPrefix = `dt-test-pair-${randomBytes(4).toString('hex')}:`;
+  const a = await startTestServer({ database, redisPrefix, env });
+  const b = await startTestServer({ database, redisPrefix, env, seed: false });
+  return {
+    a, b, database, redisPrefix,
+    async close() {
+      await a.close();
+      await b.close();
+      const redis = new Redis(TEST_REDIS_URL);
+      const keys = await redis.keys(`${redisPrefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+      await database.drop();
+    },
+  };
+}
