@@ -20,7 +20,7 @@ import { assembleQrToken, fromBase64Url, parseQrToken, qrRotatingPart, qrSignedP
 import { apiClient } from './support/api';
 import { launchChromium } from './support/browser';
 import { writeQrY4m } from './support/fake-camera';
-import { startApiServer } from './support/server-process';
+import { startApiServer } from '../../server/test/support/api-server-process';
 import { serveH5 } from './support/static-server';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from './support/api';
 import { launchChromium } from './support/browser';
 import { decodeQr } from './support/qr';
-import { startApiServer } from './support/server-process';
+import { startApiServer } from '../../server/test/support/api-server-process';
 import { serveH5 } from './support/static-server';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -2,9 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const SERVER_DIR = fileURLToPath(new URL('../../../server', import.meta.url));
+const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The real server (PostgreSQL, Redis, mock gateway) in a child process: see server/test/support/serve-for-apps.ts. */
+/**
+ * The real server (PostgreSQL, Redis, mock gateway) in a child process, for the apps' end-to-end
+ * tests (traveller and merchant): see serve-for-apps.ts beside this file.
+ */
 export async function startApiServer(): Promise<{ url: string; databaseUrl: string; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'test/support/serve-for-apps.ts'], {
     cwd: SERVER_DIR,
