@@ -46,16 +46,17 @@ ensure_services() {
   fi
 }
 
-# The traveller app's end-to-end test drives Debian's Chromium (never a downloaded browser) and
-# needs CJK fonts, or every Chinese character is a box. Installed with apt-get when missing.
+# The apps' end-to-end tests drive Debian's Chromium (never a downloaded browser) and need CJK fonts,
+# or every Chinese character is a box; the fault tests put Debian's HAProxy in front of two server
+# processes (deploy/haproxy.cfg). Installed with apt-get when missing.
 ensure_browser() {
-  if [ -x /usr/bin/chromium ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then return 0; fi
-  echo "bootstrap: installing chromium and fonts-noto-cjk (apt-get)"
+  if [ -x /usr/bin/chromium ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1 && [ -x /usr/sbin/haproxy ]; then return 0; fi
+  echo "bootstrap: installing chromium, fonts-noto-cjk and haproxy (apt-get)"
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq || true
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null ||
-    echo "bootstrap: could not install chromium/fonts-noto-cjk: the traveller app's e2e test will fail" >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk haproxy >/dev/null ||
+    echo "bootstrap: could not install chromium/fonts-noto-cjk/haproxy: the browser and load-balancer tests will fail" >&2
 }
 
 case "${1:-start}" in
