@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from './config.js';
+import { startTracing } from '../common/tracing.js';
 import { createLogger, type Logger } from './logger.js';
 import { systemClock, type Clock } from '../common/clock.js';
 import { migrate, openDataSource } from '../common/db/orm.js';
@@ -109,6 +110,8 @@ export interface App {
   wechatKeys: WechatPayVerifierKeys | null;
   qr: QrSigner;
   faults: FaultInjector;
+  /** OpenTelemetry traces (no-ops unless OTEL_EXPORTER_OTLP_ENDPOINT is set): flush sends buffered spans now. */
+  tracing: { flush(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -127,6 +130,7 @@ const DEV_SESSION_SECRET = 'dev-only-session-secret-not-for-production-use';
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
+  const tracing = startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME, ratio: config.OTEL_TRACES_SAMPLER_RATIO });
   const source = await openDataSource({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, log });
   if (!config.DATABASE_URL) log.info({ dataDir: config.DATA_DIR }, 'DATABASE_URL unset: using embedded PGlite');
   if (config.MIGRATE_ON_START) await migrate(source, log);
@@ -211,12 +215,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const app: App = {
     config, log, clock, orm: source.orm, db: source.db, cache, locks, pubsub, rateLimiter, outbox, scheduler, services, redis, wechatKeys, qr,
     faults: new FaultInjector(config.NODE_ENV === 'test'),
+    tracing,
     close: async () => {
       await scheduler.stop();
       await outbox.stop();
       redis?.disconnect();
       redisSub?.disconnect();
       await source.close();
+      await tracing.shutdown().catch((err) => log.warn({ err }, 'flushing traces at shutdown failed'));
     },
   };
   registerOrderJobs(app);

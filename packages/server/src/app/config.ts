@@ -53,6 +53,14 @@ const schema = z.object({
   MIGRATE_ON_START: bool.default(true),
   /** On SIGTERM, how long /readyz fails before the server stops taking connections (ms). */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /**
+   * OpenTelemetry traces: the OTLP/HTTP collector's base URL (spans go to `<url>/v1/traces`); unset =
+   * no tracing (the no-op API, nothing on the hot paths). Same name as the OpenTelemetry standard.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be the collector URL, e.g. http://otel-collector:4318').optional(),
+  OTEL_SERVICE_NAME: z.string().default('deeptravel-server'),
+  /** Share of traces kept (a parent's decision, from `traceparent`, is followed). */
+  OTEL_TRACES_SAMPLER_RATIO: z.coerce.number().min(0).max(1).default(1),
   /** Trust X-Forwarded-For from the load balancer for the client IP. */
   TRUST_PROXY: bool.default(false),
   /** HMAC secret of session tokens; required in production. */

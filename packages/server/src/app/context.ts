@@ -1,3 +1,4 @@
+import { activeTraceId } from '../common/tracing.js';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from './logger.js';
 import type { App } from './app.js';
@@ -27,7 +28,8 @@ export function createRequestContext(app: App, requestId: string, principal: Pri
   return {
     requestId,
     app,
-    log: app.log.child({ requestId }),
+    // The trace id (when tracing is on) ties log lines to the trace of the same request.
+    log: app.log.child(activeTraceId() ? { requestId, traceId: activeTraceId() } : { requestId }),
     principal,
     em: app.orm.em.fork(),
     loaders: createLoaders(app.db),

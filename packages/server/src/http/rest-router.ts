@@ -28,6 +28,8 @@ export type RestHandler = (req: RestRequest) => Promise<RestResponse>;
 
 interface Route {
   method: string;
+  /** The template as registered (`/orders/:id`): the route label of metrics and traces. */
+  path: string;
   pattern: RegExp;
   keys: string[];
   handler: RestHandler;
@@ -47,7 +49,7 @@ export class RestRouter {
         return '([^/]+)';
       })}\\/?$`,
     );
-    this.routes.push({ method, pattern, keys, handler, raw: opts.raw ?? false });
+    this.routes.push({ method, path, pattern, keys, handler, raw: opts.raw ?? false });
   }
 
   /** The route for a request, `methodNotAllowed` when the path exists with another method. */

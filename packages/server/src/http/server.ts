@@ -16,6 +16,7 @@ import { GRAPHIQL_PAGE, graphiqlAsset } from './graphiql.js';
 import { createMetrics } from './metrics.js';
 import { RestRouter, type RestResponse } from './rest-router.js';
 import { registerRestRoutes } from './rest-routes.js';
+import { activeSpan, inServerSpan } from '../common/tracing.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -122,6 +123,14 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
         async requestDidStart() {
           const end = metrics.graphqlDuration.startTimer();
           return {
+            async didResolveOperation(rc) {
+              // The request's server span is named after the operation ("POST /graphql CreateOrder").
+              const span = activeSpan();
+              if (!span || !rc.operation) return;
+              span.setAttribute('graphql.operation.type', rc.operation.operation);
+              if (rc.operationName) span.setAttribute('graphql.operation.name', rc.operationName);
+              span.updateName(`POST /graphql ${rc.operationName ?? rc.operation.operation}`);
+            },
             async willSendResponse(rc) {
               const name = rc.operationName && /^[A-Za-z][A-Za-z0-9_]{0,40}$/.test(rc.operationName) ? rc.operationName : rc.operation?.operation ?? 'invalid';
               end({ operation: name });
@@ -168,6 +177,7 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
     const method = req.method ?? 'GET';
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     const baseHeaders = { 'x-request-id': requestId, ...corsHeaders(req.headers.origin) };
+    activeSpan()?.setAttribute('http.request.id', requestId);
 
     if (method === 'OPTIONS') {
       res.writeHead(204, baseHeaders);
@@ -268,7 +278,7 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
         body = JSON.parse(rawBody.toString('utf8'));
       } catch {
         sendJson(res, 400, { error: { code: 'BAD_USER_INPUT', message: 'Body is not valid JSON' } }, baseHeaders);
-        return route.pattern.source;
+        return route.path;
       }
     }
     let ctx: RequestContext;
@@ -278,7 +288,7 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
       if (err instanceof AppError) {
         const e = restError(err);
         sendJson(res, e.status, e.body, baseHeaders);
-        return route.pattern.source;
+        return route.path;
       }
       throw err;
     }
@@ -286,15 +296,18 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
     if (out.text !== undefined) {
       res.writeHead(out.status, { ...baseHeaders, ...(out.headers ?? {}), 'content-length': Buffer.byteLength(out.text) });
       res.end(out.text);
-      return route.pattern.source;
+      return route.path;
     }
     sendJson(res, out.status, out.body, { ...baseHeaders, ...(out.headers ?? {}) });
-    return route.pattern.source;
+    return route.path;
   };
 
   const server = createServer((req, res) => {
     const end = metrics.httpDuration.startTimer({ method: req.method ?? 'GET' });
-    handle(req, res)
+    const path = (req.url ?? '/').split('?')[0];
+    // Probes and scrapes are not traced: a load balancer checks every few seconds.
+    const served = path === '/healthz' || path === '/readyz' || path === '/metrics' ? handle(req, res) : inServerSpan(req.method ?? 'GET', path, req.headers, () => handle(req, res), () => res.statusCode);
+    served
       .then((route) => end({ route, status: res.statusCode }))
       .catch((err: unknown) => {
         if (err instanceof AppError || isConnectionFailure(err)) {

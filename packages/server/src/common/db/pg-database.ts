@@ -1,6 +1,13 @@
 import pg from 'pg';
 import type { Database, TxOptions, TxSql } from './sql.js';
 import { runAfterCommit } from './sql.js';
+import { inSpan, SpanKind, tracingEnabled } from '../tracing.js';
+
+/** Span attributes of one statement (the parameterised text only: values may be personal data). */
+function statementSpan(text: string) {
+  const verb = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'SQL';
+  return { name: `pg ${verb}`, attributes: { 'db.system.name': 'postgresql', 'db.operation.name': verb, 'db.query.text': text.length > 1000 ? `${text.slice(0, 1000)}…` : text } };
+}
 
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -26,15 +33,29 @@ export class PgDatabase implements Database {
 
   async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
     this.stats.statements++;
+    if (tracingEnabled()) {
+      const { name, attributes } = statementSpan(text);
+      return inSpan(name, attributes, async () => (await this.pool.query(text, params as unknown[])).rows as T[], SpanKind.CLIENT);
+    }
     const res = await this.pool.query(text, params as unknown[]);
     return res.rows as T[];
   }
 
   async tx<T>(fn: (sql: TxSql) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    if (tracingEnabled()) return inSpan('pg transaction', { 'db.system.name': 'postgresql' }, () => this.runTx(fn, options));
+    return this.runTx(fn, options);
+  }
+
+  private async runTx<T>(fn: (sql: TxSql) => Promise<T>, options: TxOptions): Promise<T> {
     const client = await this.pool.connect();
     const hooks: Array<() => void> = [];
+    const run = async <R>(text: string, params: readonly unknown[]) => (this.stats.statements++, await client.query(text, params as unknown[])).rows as R[];
     const sql: TxSql = {
-      query: async <R>(text: string, params: readonly unknown[] = []) => (this.stats.statements++, await client.query(text, params as unknown[])).rows as R[],
+      query: <R>(text: string, params: readonly unknown[] = []) => {
+        if (!tracingEnabled()) return run<R>(text, params);
+        const span = statementSpan(text);
+        return inSpan(span.name, span.attributes, () => run<R>(text, params), SpanKind.CLIENT);
+      },
       afterCommit: (hook) => hooks.push(hook),
     };
     let broken = false;

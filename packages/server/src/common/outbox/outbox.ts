@@ -1,4 +1,5 @@
 import type { Logger } from '../../app/logger.js';
+import { inSpan, SpanKind, tracingEnabled } from '../tracing.js';
 import type { Clock } from '../clock.js';
 import type { Database, TxSql } from '../db/sql.js';
 
@@ -131,7 +132,12 @@ export class Outbox {
       .map((r) => ({ id: Number(r.id), topic: r.topic, payload: r.payload, attempt: r.attempts }));
   }
 
-  private async deliver(msg: OutboxMessage): Promise<boolean> {
+  private deliver(msg: OutboxMessage): Promise<boolean> {
+    if (!tracingEnabled()) return this.deliverNow(msg);
+    return inSpan(`outbox ${msg.topic}`, { 'messaging.system': 'outbox', 'messaging.destination.name': msg.topic, 'messaging.message.id': String(msg.id), 'outbox.attempt': msg.attempt }, () => this.deliverNow(msg), SpanKind.CONSUMER);
+  }
+
+  private async deliverNow(msg: OutboxMessage): Promise<boolean> {
     const handler = this.handlers.get(msg.topic);
     try {
       if (handler) await handler(msg);
