@@ -143,8 +143,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   let admission: SeatAdmission;
   let rateLimiter: RateLimiter;
   if (config.REDIS_URL) {
-    redis = connectRedis(config.REDIS_URL, 'deeptravel');
-    redisSub = connectRedis(config.REDIS_URL, 'deeptravel-sub');
+    // Named by key prefix, so an operator (and the fault tests) can tell deployments' connections apart.
+    redis = connectRedis(config.REDIS_URL, `deeptravel@${config.REDIS_PREFIX}`);
+    redisSub = connectRedis(config.REDIS_URL, `deeptravel-sub@${config.REDIS_PREFIX}`);
     cache = new RedisCache(redis, config.REDIS_PREFIX);
     locks = new RedisLockManager(redis, config.REDIS_PREFIX);
     pubsub = createRedisPubSub(redis, redisSub, (err) => log.warn({ err }, 'redis pub/sub command failed'));

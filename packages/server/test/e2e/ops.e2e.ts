@@ -67,28 +67,53 @@ describe('operations: rate limits, shutdown, faults', () => {
       await s?.close();
     });
 
-    it('Redis loses every key during an order burst: admission is rebuilt from PostgreSQL, no oversell', async () => {
+    it('Redis loses every key and its connections during an order burst: admission is rebuilt from PostgreSQL, no oversell', async () => {
       const trip = await addTrip(s, 60);
       const tokens = await addTravellers(s, 'redis-loss', 400);
       const redis = new Redis(TEST_REDIS_URL);
       const prefix = s.config.REDIS_PREFIX;
       let wiped = 0;
+      let connectionsKilled = 0;
+      let burstDone = false;
+      // Until the burst is answered: every 40 ms the keys go; twice, as in a restart, the server's
+      // connections drop too (its own, found by connection name) and ioredis reconnects.
       const wiper = (async () => {
-        for (let i = 0; i < 5; i++) {
+        for (let i = 0; !burstDone; i++) {
           await new Promise((r) => setTimeout(r, 40));
           const keys = await redis.keys(`${prefix}*`);
           if (keys.length) wiped += await redis.del(...keys);
+          if (i !== 3 && i !== 8) continue;
+          const clients = ((await redis.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string).split('\n');
+          for (const line of clients.filter((l) => l.includes(` name=deeptravel@${prefix} `) || l.includes(` name=deeptravel-sub@${prefix} `))) {
+            const id = /\bid=(\d+)/.exec(line)?.[1];
+            if (id) connectionsKilled += Number(await redis.call('CLIENT', 'KILL', 'ID', id));
+          }
         }
       })();
       const results = await Promise.all(tokens.map((t) => s.gql(CREATE_ORDER, { input: { items: [{ productId: '1', tripId: String(trip), qty: 1 }] } }, t)));
+      burstDone = true;
       await wiper;
       redis.disconnect();
-      record('redis-keys-lost', { requests: results.length, locked: results.filter((r) => r.data?.createOrder).length, soldOut: results.filter((r) => r.errors).length, status5xx: results.filter((r) => r.status >= 500).length, keysWiped: wiped });
+      record('redis-keys-lost', { requests: results.length, locked: results.filter((r) => r.data?.createOrder).length, soldOut: results.filter((r) => r.errors).length, status5xx: results.filter((r) => r.status >= 500).length, keysWiped: wiped, connectionsKilled });
       expect(wiped).toBeGreaterThan(0);
+      expect(connectionsKilled).toBeGreaterThan(0);
       expect(results.filter((r) => r.status >= 500)).toHaveLength(0);
       expect(results.filter((r) => r.data?.createOrder)).toHaveLength(60);
       expect(new Set(results.filter((r) => r.errors).map((r) => r.errors![0].extensions.code))).toEqual(new Set(['SOLD_OUT']));
       expect(await tripCounters(s, trip)).toEqual({ capacity: 60, sold: 0, locked: 60 });
+      // The live feed recovers by itself: the subscriber connection was cut twice, ioredis
+      // reconnected and re-subscribed, and a publish reaches a subscriber again.
+      const feed = s.app.pubsub.subscribe('REDEMPTION_RECORDED', 424242)[Symbol.asyncIterator]();
+      const heard = feed.next();
+      let published = 0;
+      let got: IteratorResult<Record<string, unknown>> | null = null;
+      void heard.then((r) => (got = r));
+      for (const until = Date.now() + 10_000; !got && Date.now() < until; published++) {
+        s.app.pubsub.publish('REDEMPTION_RECORDED', 424242, { probe: published });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(got).not.toBeNull();
+      await feed.return?.();
       // Caches recover by themselves: a search still answers.
       const search = await s.gql(`{ searchOffers(input: { origin: "SZX", destination: "HKG", date: "${new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10)}" }) { offers { id } } }`);
       expect(search.errors).toBeUndefined();
