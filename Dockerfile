@@ -9,6 +9,9 @@ COPY packages/server/package.json packages/server/
 RUN pnpm install --frozen-lockfile --filter @deeptravel/server... --prod=false
 COPY packages/shared packages/shared
 COPY packages/server packages/server
+# The persisted-query manifest the apps were built with (PERSISTED_QUERIES=enforce, the production
+# default, answers only its hashes): this one file of packages/client, read at start, never imported.
+COPY packages/client/persisted-queries.json packages/client/persisted-queries.json
 COPY schema.graphql ./
 
 FROM node:22-bookworm-slim AS runtime

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const out = mkdtempSync(join(tmpdir(), 'dt-tests-'));
 let passed = 0;
@@ -78,6 +79,9 @@ function check(label, pkg, args) {
   return res.status === 0;
 }
 
+// Every package typechecks (tests and e2e sources included): one check each.
+for (const pkg of ['shared', 'server', 'client', 'traveller-app', 'merchant-app', 'admin-console']) check(`${pkg}: typecheck`, pkg, ['typecheck']);
+
 vitest('client', 'client');
 vitest('traveller-app', 'traveller-app');
 if (check('traveller-app: weapp build', 'traveller-app', ['build:weapp'])) check('traveller-app: weapp pages and main-package size', 'traveller-app', ['check:weapp']);
@@ -105,6 +109,18 @@ function adminConsoleE2e() {
 }
 vitest('admin-console', 'admin-console');
 if (check('admin-console: build', 'admin-console', ['build'])) adminConsoleE2e();
+
+// Every persisted-query hash the app builds above ship is in the manifest the server enforces in
+// production (docs/deploy.md "Persisted queries"): one check.
+{
+  console.log('\n> persisted queries: app builds vs the server\'s manifest');
+  const res = spawnSync(process.execPath, [fileURLToPath(new URL('./check-persisted-queries.mjs', import.meta.url))], { stdio: 'inherit' });
+  if (res.status === 0) passed += 1;
+  else {
+    console.error(`persisted-query check: failed (exit ${res.status})`);
+    failed += 1;
+  }
+}
 
 if (crashed && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);

@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it as nodeIt } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { hkDate, startTestServer, type TestServer } from '../../server/test/support/harness.js';
-import { staffLogin } from '../../server/test/support/redemption-fixtures.js';
+import { readFileSync } from 'node:fs';
+import { addTrip } from '../../server/test/support/fixtures.js';
+import { qrOf, scanAndRedeem, staffLogin } from '../../server/test/support/redemption-fixtures.js';
+import type { MockPaymentGateway } from '../../server/src/modules/payments/mock/mock-gateway.js';
 import { launchChromium } from './support/browser.js';
 import { serveConsole } from './support/static-server.js';
 
@@ -279,8 +282,10 @@ describe('admin console (headless Chromium, real server on PostgreSQL)', () => {
     assert.deepEqual(order.data.order.lines.map((l: { unitPrice: number }) => l.unitPrice).sort(), [18800, 9400].sort());
 
     // The console's order page shows the snapshot as sold.
-    await go(`/orders?orderNo=${paidOrder.orderNo}`);
+    await go(`/orders?q=${paidOrder.orderNo}`);
     await page.getByRole('cell', { name: paidOrder.orderNo }).click();
+    await page.getByTestId('order-page').waitFor();
+    await button('查看快照').click();
     const drawer = page.getByTestId('order-drawer');
     await drawer.waitFor();
     const lines = await drawer.getByTestId('snapshot-lines').first().textContent();
@@ -426,13 +431,198 @@ describe('admin console (headless Chromium, real server on PostgreSQL)', () => {
     await go('/payment-anomalies');
     await page.getByText('金额与订单不符').waitFor();
     await shot('payment-anomalies');
+    // Resolved with what was done (a reason), then gone from the open list; the API agrees.
+    await page.getByRole('button', { name: /标记已处理/ }).first().click();
+    await page.getByRole('dialog').getByTestId('reason-input').fill('已在商户平台原路退回多付的 1 分');
+    await shot('payment-anomaly-resolve');
+    await page.getByRole('dialog').getByRole('button', { name: /确\s*认/ }).click();
+    await page.getByText(/标记支付异常已处理.*已完成/).waitFor();
+    const anomalies = (await api(`{ adminPaymentAnomalies(unresolvedOnly: false) { kind resolved resolvedBy resolutionNote } }`)).adminPaymentAnomalies;
+    assert.ok(anomalies.some((a: { kind: string; resolved: boolean; resolvedBy: string; resolutionNote: string }) => a.kind === 'AMOUNT_MISMATCH' && a.resolved && a.resolvedBy === 'admin:admin' && a.resolutionNote === '已在商户平台原路退回多付的 1 分'));
 
     await go('/settings');
     await page.getByLabel('座位保留时长（分钟）').waitFor();
     await shot('settings');
 
+  });
+
+  it('orders: found by ticket code; the order page; a refund retried with a reason shows in the audit log; CSV of the filter', async () => {
+    // A trip order whose refund failed at the gateway.
+    const trip = await addTrip(s, 40, 72, 1);
+    const o = (await s.rest('POST', '/orders', { items: [{ product_id: 1, trip_id: trip, qty: 1 }], passengers: [{ name: '王芳', passenger_type: 'ADULT', phone: '13912345678' }] }, 'user123')).body;
+    const txn = `4200002${String(Date.now()).slice(-10)}00000000001`;
+    const paid = await s.rest('POST', '/payments/notify', { order_id: o.order_id, gateway_txn_id: txn, status: 'SUCCESS', amount: o.total_amount }, null);
+    const code = paid.body.tickets_issued[0].ticket_code as string;
+    const gw = s.app.services.paymentGateway as MockPaymentGateway;
+    gw.failRefunds = true;
+    await s.gql(`mutation($o: ID!, $c: [String!]) { requestRefund(orderId: $o, ticketCodes: $c) { id } }`, { o: String(o.order_id), c: [code] }, 'user123');
+    await s.app.outbox.drain();
+    gw.failRefunds = false;
+
+    // Found by its ticket code (the console says what it matched), then its page.
     await go('/orders');
+    await page.getByTestId('order-search').locator('input').fill(code);
+    await page.getByTestId('order-search').locator('input').press('Enter');
+    await page.getByTestId('order-search-matched').getByText(/按票号查找/).waitFor();
+    assert.match(page.url(), new RegExp(`q=${code}`));
+    await page.getByRole('cell', { name: o.out_trade_no }).click();
+    await page.getByTestId('order-page').waitFor();
+    assert.match(page.url(), new RegExp(`#/orders/${o.order_id}$`));
+    await page.getByTestId('order-payments').getByText(txn).waitFor();
+    await page.getByTestId('order-tickets').getByText(code).waitFor();
+    await page.getByTestId('order-refunds').getByText('失败').waitFor();
+    assert.match((await page.getByTestId('order-history').textContent())!, /订单 #\d+待处理 → 已支付/);
+    await shot('order-page-failed-refund');
+
+    // Retry the refund: a reason is required, then it goes through and the page shows it.
+    await page.getByTestId('order-refunds').getByRole('button', { name: /重试退款/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: /确\s*认/ }).click();
+    await dialog.getByText('请填写原因').waitFor();
+    await dialog.getByTestId('reason-input').fill('网关已恢复，按旅客要求重试');
+    await shot('order-action-reason', { full: false });
+    await dialog.getByRole('button', { name: /确\s*认/ }).click();
+    await page.getByText(/重试退款.*已完成，已记入操作日志/).waitFor();
+    await s.app.outbox.drain();
+    await page.reload();
+    await page.getByTestId('order-refunds').getByText('已退款').waitFor();
+    assert.match((await page.getByTestId('order-history').textContent())!, /后台 admin/);
+    await shot('order-page');
+
+    // The audit log has it, with the reason.
+    await go('/audit?entityType=refund');
+    const row = page.locator('.ant-table-tbody > tr.ant-table-row').filter({ hasText: '重试退款' }).first();
+    await row.waitFor();
+    await row.click();
+    await page.getByTestId('audit-diff').first().getByText('网关已恢复，按旅客要求重试').waitFor();
+    await shot('audit-operator-action', { full: false });
+
+    // CSV of exactly what the filter shows: every page (1 a page here), not only the one on screen.
+    const expected = (await api(`{ adminOrders(status: "PAID", limit: 500) { total items { orderNo } } }`)).adminOrders;
+    assert.ok(expected.total >= 2, `paid orders: ${expected.total}`);
+    await go('/orders?status=PAID&pageSize=1&sort=totalAmount%3AASC');
+    await page.getByText(`共 ${expected.total} 个订单`).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('orders-export').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(csv[0].split(',')[0], '订单号');
+    assert.equal(csv.length - 1, expected.total);
+    assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]).sort(), expected.items.map((x: { orderNo: string }) => x.orderNo).sort());
+    assert.ok(csv.slice(1).every((l) => l.includes('已支付')));
+    const amounts = csv.slice(1).map((l) => Number(l.split(',')[3]));
+    assert.deepEqual(amounts, [...amounts].sort((a, b) => a - b), 'sorted on the server as on screen');
+
+    // The filter saved as a named view, and kept when coming back through the menu.
+    await page.getByTestId('saved-view-name').fill('已支付·金额升序');
+    await page.getByTestId('saved-view-save').click();
+    await go('/dashboard');
+    await page.getByRole('menuitem', { name: /订单$/ }).first().click();
+    await page.waitForURL(/status=PAID/);
+    assert.match(page.url(), /sort=totalAmount/);
+    await page.getByTestId('saved-views').getByText('已支付·金额升序').waitFor();
     await shot('orders');
+  });
+
+  it('a package order page with its redemptions and an offline conflict resolved with a reason; live redemptions on the dashboard', async () => {
+    const o = (await s.rest('POST', '/orders', { items: [{ product_id: 101, qty: 1 }] }, 'user123')).body;
+    await s.rest('POST', '/payments/notify', { order_id: o.order_id, gateway_txn_id: `E2E-PKG-${Date.now()}`, status: 'SUCCESS', amount: o.total_amount }, null);
+    const detail = (await api(`query($id: ID) { adminOrder(id: $id) { tickets { id code lines { id name } } } }`, { id: String(o.order_id) })).adminOrder;
+    const ticket = detail.tickets[0];
+    await go('/dashboard');
+    await page.getByTestId('live-redemptions').waitFor();
+    const staff = await staffLogin(s, 'turbojet-staff', 'TURBOJET-T1');
+    await scanAndRedeem(s, staff, await qrOf(s, ticket.code, 'user123'));
+    // Live: the redemption shows on the dashboard without a reload (polled every 5 s).
+    await page.getByTestId('live-redemptions').getByText(ticket.code).waitFor({ timeout: 12_000 });
+    await shot('dashboard-live-redemptions');
+
+    const [term] = await s.app.db.query<{ id: number; merchantId: number; staffId: number }>(
+      `SELECT t.id, t.merchant_id AS "merchantId", st.id AS "staffId" FROM terminal t JOIN merchant_staff st ON st.merchant_id = t.merchant_id WHERE t.code = 'TURBOJET-T2' LIMIT 1`,
+    );
+    await s.app.db.query(
+      `INSERT INTO redemption_conflict (merchant_id, ticket_id, ticket_line_id, terminal_id, staff_id, scan_nonce, scanned_at, reason, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now(), 'ALREADY_REDEEMED', now(), now())`,
+      [term.merchantId, Number(ticket.id), Number(ticket.lines[0].id), term.id, term.staffId, `e2e-${Date.now()}`],
+    );
+    await go(`/orders/${o.order_id}`);
+    await page.getByTestId('order-redemptions').getByText('TURBOJET-T1').waitFor();
+    await page.getByTestId('order-conflicts').getByText('待处理').waitFor();
+    await page.getByTestId('order-conflicts').getByRole('button', { name: /处\s*理/ }).click();
+    await page.getByRole('dialog').getByTestId('reason-input').fill('同一旅客两闸机重复扫码，已核实');
+    await page.getByRole('dialog').getByRole('button', { name: /确\s*认/ }).click();
+    await page.getByTestId('order-conflicts').getByText('已处理').waitFor();
+    await page.getByTestId('order-conflicts').getByText(/后台 admin：同一旅客两闸机重复扫码/).waitFor();
+    await shot('order-page-package');
+  });
+
+  it('trips sorted on the server and exported; in a calendar; bulk actions; reconciliation differences; accounts', async () => {
+    // Sorted by seats left on the server (the column header), and the CSV has every page in that order.
+    await go(`/trips?routeId=${routeId}&pageSize=10`);
+    await page.getByText('共 28 个班次').waitFor();
+    await page.getByRole('columnheader', { name: '余票' }).click();
+    await page.waitForURL(/sort=available%3AASC/);
+    const sorted = (await api(`query($r: ID) { adminTrips(routeId: $r, sort: "available:ASC", limit: 500) { items { departureAt available } } }`, { r: routeId })).adminTrips.items;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trips-export').click()]);
+    const tripCsv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(tripCsv.length - 1, 28);
+    assert.deepEqual(tripCsv.slice(1).map((l) => Number(l.split(',')[6])), sorted.map((t: { available: number }) => t.available));
+
+    const month = hkDate(3).slice(0, 7);
+    await go(`/trips?view=calendar&routeId=${routeId}&month=${month}`);
+    const day = hkDate(3);
+    await page.getByTestId(`trip-day-${day}`).getByText(/2 班/).waitFor();
+    await shot('trips-calendar');
+    await page.getByTestId(`trip-day-${day}`).click();
+    await page.getByTestId('trip-day-list').getByRole('row').nth(2).waitFor();
+    assert.equal(await page.getByTestId('trip-day-list').locator('tbody tr.ant-table-row').count(), 2);
+    await shot('trips-calendar-day', { full: false });
+    await page.keyboard.press('Escape');
+
+    // Bulk: take two products off sale (with a confirm), then back.
+    const enabledOf = async () => Object.fromEntries((await api(`{ adminProducts { id enabled } }`)).adminProducts.map((p: { id: string; enabled: boolean }) => [p.id, p.enabled]));
+    await go('/products');
+    const rowOf = (id: string) => page.locator(`.ant-table-tbody tr[data-row-key="${id}"]`);
+    for (const id of [productId, '101']) await rowOf(id).locator('.ant-checkbox-input').check();
+    await page.getByTestId('bulk-disable').click();
+    await page.getByText('下架选中的 2 个产品？').waitFor();
+    await shot('products-bulk', { full: false });
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /下\s*架/ }).click();
+    await page.getByText('2 个产品已下架').waitFor();
+    assert.deepEqual([(await enabledOf())[productId], (await enabledOf())['101']], [false, false]);
+    for (const id of [productId, '101']) await rowOf(id).locator('.ant-checkbox-input').check();
+    await page.getByTestId('bulk-enable').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /上\s*架/ }).click();
+    await page.getByText('2 个产品已上架').waitFor();
+    assert.deepEqual([(await enabledOf())[productId], (await enabledOf())['101']], [true, true]);
+    const audit = (await api(`query($id: String) { adminAuditLog(entityType: "product", entityId: $id) { items { action } } }`, { id: productId })).adminAuditLog.items;
+    assert.deepEqual(audit.slice(0, 2).map((a: { action: string }) => a.action), ['update', 'update']);
+
+    // A difference from a day's bill, resolved with a reason.
+    await s.app.db.query(
+      `INSERT INTO reconciliation_difference (bill_date, subject, kind, key, order_no, ours, theirs, resolved, created_at, updated_at)
+       VALUES ($1::date, 'PAYMENT', 'AMOUNT_MISMATCH', '4200009999000011112222', 'DT0000000000000001', '{"amount": 26000, "status": "SUCCEEDED"}', '{"amount": 25000, "state": "SUCCESS"}', false, now(), now())`,
+      [hkDate(-1)],
+    );
+    await go('/reconciliation');
+    await page.getByTestId('reconciliation-table').getByText('金额不一致').waitFor();
+    await shot('reconciliation');
+    await page.getByTestId('reconciliation-table').getByRole('button', { name: /处\s*理/ }).click();
+    await page.getByRole('dialog').getByTestId('reason-input').fill('银行手续费差额，已与财务确认');
+    await page.getByRole('dialog').getByRole('button', { name: /确\s*认/ }).click();
+    await page.getByText(/处理差异.*已完成/).waitFor();
+
+    await api(`mutation { adminCreateAccount(username: "e2e.temp", password: "e2e-temp-12345", role: "OPERATOR") { id } }`);
+    await go('/accounts');
+    await page.getByRole('cell', { name: 'operator', exact: true }).waitFor();
+    await shot('accounts');
+    // Disabled with a reason: the API shows it disabled.
+    await page.getByRole('row', { name: /e2e\.temp/ }).getByRole('button', { name: /停\s*用/ }).click();
+    await page.getByRole('dialog').getByTestId('reason-input').fill('临时账号，测试结束');
+    await page.getByRole('dialog').getByRole('button', { name: /确\s*认/ }).click();
+    await page.getByText(/停用账号 e2e\.temp.*已完成/).waitFor();
+    const accounts = (await api(`{ adminAccounts { username enabled } }`)).adminAccounts;
+    assert.deepEqual(accounts.find((a: { username: string }) => a.username === 'e2e.temp'), { username: 'e2e.temp', enabled: false });
+    await page.getByRole('row', { name: /e2e\.temp/ }).getByText('停用', { exact: true }).waitFor();
+    await shot('accounts-disabled');
   });
 
   it('a read-only operator sees no edit actions, and the API refuses their edits', async () => {

@@ -84,6 +84,11 @@ export class GraphQLClient {
 
   constructor(private readonly opts: ClientOptions) {}
 
+  /** True once a response has told the server's clock (else `serverOffsetMs` is only the default 0). */
+  get serverOffsetKnown(): boolean {
+    return this.offsetKnown;
+  }
+
   /** Now by the server's clock, in epoch milliseconds. */
   serverNow(): number {
     return Date.now() + this.serverOffsetMs;

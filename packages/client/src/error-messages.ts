@@ -62,6 +62,7 @@ export const ERROR_MESSAGES: Record<string, Sentence> = {
   ALREADY_REDEEMED: { zh: '此票已使用过。', en: 'This ticket has already been used.' },
   REPLAYED_CODE: { zh: '该二维码刚刚已被扫过，请让旅客刷新。', en: 'This code was just scanned. Ask the traveller to refresh it.' },
   NOT_YET_VALID: { zh: '此票尚未到使用日期。', en: 'This ticket is not valid yet.' },
+  WRONG_DEPARTURE: { zh: '此票为 {departureTime} 班次，请引导旅客至对应闸口。', en: 'This ticket is for the {departureTime} departure. Send the traveller to that gate.' },
   TICKET_EXPIRED: { zh: '此票已过期。', en: 'This ticket has expired.' },
   TICKET_REFUNDED: { zh: '此票已退款，不能使用。', en: 'This ticket was refunded and cannot be used.' },
   TICKET_CHANGED: { zh: '此票已改签，请使用新票。', en: 'This ticket was changed; use the new ticket.' },
@@ -74,6 +75,8 @@ export const ERROR_MESSAGES: Record<string, Sentence> = {
   SAVED_PASSENGER_NOT_FOUND: { zh: '找不到这位常用旅客，请重新选择。', en: 'We could not find this saved passenger. Please choose again.' },
   SAVED_PASSENGER_LIMIT: { zh: '常用旅客最多 {max} 位，请先删除不用的。', en: 'You can save at most {max} passengers. Delete one you no longer need.' },
   QUERY_TOO_COMPLEX: { zh: '请求过于复杂，请稍后再试。', en: 'This request is too large. Please try again later.' },
+  PERSISTED_QUERY_NOT_FOUND: { zh: '当前版本过旧，请更新或重新打开小程序后再试。', en: 'This version of the app is out of date. Please update or reopen it and try again.' },
+  PERSISTED_QUERY_REQUIRED: { zh: '当前版本过旧，请更新或重新打开小程序后再试。', en: 'This version of the app is out of date. Please update or reopen it and try again.' },
   INTERNAL_SERVER_ERROR: { zh: '系统出了点问题，请稍后再试。', en: 'Something went wrong on our side. Please try again later.' },
   // Made by the client itself.
   NETWORK_ERROR: { zh: '网络连接失败，请检查网络后重试。', en: 'No connection. Check your network and try again.' },

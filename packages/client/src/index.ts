@@ -2,3 +2,4 @@ export * from './generated/graphql';
 export * from './operation';
 export * from './client';
 export * from './error-messages';
+export * from './taro-socket';

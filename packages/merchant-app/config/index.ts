@@ -1,7 +1,17 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 
 const env = process.env.TARO_ENV;
+// One copy of each of these in the bundle (as the traveller app does, docs/apps.md "What we found"):
+// code Taro generates into its own packages imports `@tarojs/plugin-framework-react` without
+// declaring it, so with two Taro apps in the workspace it could resolve to the other app's copy and
+// hooks fail at runtime ("useContext is not a function"). On weapp Taro maps react-dom to its own
+// renderer: leave that alone.
+const pkgDir = (name: string) => fs.realpathSync(path.resolve(__dirname, '..', 'node_modules', name));
+const singletons = Object.fromEntries(
+  ['react', '@tarojs/plugin-framework-react', '@babel/runtime', ...(env === 'h5' ? ['react-dom'] : [])].map((n) => [n, pkgDir(n)]),
+);
 const clientSrc = path.resolve(__dirname, '../../client/src');
 const sharedSrc = path.resolve(__dirname, '../../shared/src');
 
@@ -29,6 +39,7 @@ export default defineConfig<'webpack5'>(async () => {
     copy: { patterns: [], options: {} },
     framework: 'react',
     compiler: 'webpack5',
+    alias: singletons,
     cache: { enable: false },
     logger: { quiet: true, stats: false },
     mini: {

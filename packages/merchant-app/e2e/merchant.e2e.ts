@@ -5,7 +5,9 @@
  * and another merchant's page does not; a used ticket is yellow, a forged code and a reused
  * screenshot are red; offline, two tickets are redeemed and synced when the network returns; the
  * same line offline on two terminals ends as one redemption and one conflict, resolved by a
- * manager; the camera (Chromium's fake camera playing the QR) scans too. Screenshots of each step
+ * manager; the camera (Chromium's fake camera playing the QR) scans too; a ferry gate picks its
+ * departure, another sailing's ticket is red (online and offline) and the boarded count follows
+ * live; the English switch. Screenshots of each step
  * go to docs/screenshots/merchant/.
  */
 import { spawnSync } from 'node:child_process';
@@ -320,5 +322,82 @@ describe('merchant app (H5) end to end', () => {
     expect(file.suggestedFilename()).toMatch(/^核销记录-TURBOJET-T1-\d{4}-\d\d-\d\d\.csv$/);
     await gate.page.getByTestId('export-done').waitFor();
     await shot(gate.page, '16-log-csv');
+  });
+  it('ferry gate: picks the departure, refuses another sailing in red (online and offline), the count goes up live; English switch', async () => {
+    // Two sailings later today (HKT), made by the admin, so tickets for them are valid now whenever this runs.
+    const endOfDay = new Date(`${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)}T23:59:00+08:00`).getTime();
+    const step = Math.max(60_000, Math.min(45 * 60_000, Math.floor((endOfDay - Date.now()) / 3)));
+    const at = (k: number) => {
+      const d = new Date(Math.ceil((Date.now() + k * step) / 60_000) * 60_000);
+      // Not on :00 or :30, where the demo sailings are (one time, one sailing in the picker).
+      if (d.getUTCMinutes() % 30 === 0) d.setUTCMinutes(d.getUTCMinutes() + 1);
+      return d;
+    };
+    const trip = async (d: Date) =>
+      String((await client.gql(`mutation($i: TripInput!) { adminUpsertTrip(input: $i) }`, { i: { routeId: 4, departureAt: d.toISOString(), capacity: 300 } }, admin)).adminUpsertTrip);
+    const [a, b] = [await trip(at(1)), await trip(at(2))];
+    const hm = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+    const bTime = hm(at(2));
+    const onA = await client.buyTrip(4, a, 2);
+    const [onB] = await client.buyTrip(4, b, 1);
+
+    const page = gate.page;
+    await page.getByTestId('nav-scan').click();
+    await page.getByTestId('scan-box').waitFor();
+    expect(await page.getByTestId('departure-time').innerText()).toBe('未选择班次');
+    await page.getByTestId('departure-change').click();
+    await page.getByTestId(`departure-${a}`).waitFor();
+    expect(await page.getByTestId(`departure-${a}`).innerText()).toContain('0/2');
+    await shot(page, '17-departures');
+    await page.getByTestId(`departure-${a}`).click();
+    await page.getByTestId('scan-box').waitFor();
+    expect(await page.getByTestId('departure-time').innerText()).toBe(`班次 ${hm(at(1))}`);
+    expect(await page.getByTestId('departure-count').innerText()).toBe('已登 0 / 应到 2');
+
+    // The next sailing's ticket at this gate: red, saying when its own sailing leaves.
+    await wedge(page, await client.qrOf(onB));
+    expect(await verdict(page)).toBe('RED');
+    expect(await page.getByTestId('result-detail').innerText()).toBe(`此票为 ${bTime} 班次，请引导旅客至对应闸口`);
+    await shot(page, '18-wrong-departure');
+
+    // This sailing's ticket: green; after the redeem the count goes up.
+    await wedge(page, await client.qrOf(onA[0]));
+    expect(await verdict(page)).toBe('GREEN');
+    await redeemTicked(page);
+    await page.waitForFunction(() => document.querySelector('[data-testid="departure-count"]')?.textContent === '已登 1 / 应到 2', undefined, { timeout: 15_000 });
+    // Another gate of the merchant (the second TurboJET terminal) boards the second passenger: this gate's count follows live.
+    const second = tjLive.page;
+    await second.getByTestId('nav-scan').click();
+    await second.getByTestId('departure-change').click();
+    await second.getByTestId(`departure-${a}`).click();
+    await wedge(second, await client.qrOf(onA[1]));
+    await redeemTicked(second);
+    await page.waitForFunction(() => document.querySelector('[data-testid="departure-count"]')?.textContent === '已登 2 / 应到 2', undefined, { timeout: 15_000 });
+    await page.getByTestId('next-scan').click();
+    await shot(page, '19-boarded-live');
+
+    // Offline the bundle's trip of each ticket is checked the same way.
+    await bundleHas(page, onB);
+    await page.context().setOffline(true);
+    try {
+      await wedge(page, await client.qrOf(onB));
+      expect(await verdict(page)).toBe('RED');
+      expect(await page.getByTestId('result-detail').innerText()).toBe(`此票为 ${bTime} 班次，请引导旅客至对应闸口`);
+      await shot(page, '20-wrong-departure-offline');
+    } finally {
+      await page.context().setOffline(false);
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid="queue-size"]')?.textContent === '待上传 0', undefined, { timeout: 30_000 });
+
+    // The English switch: fixed text and reasons.
+    await page.getByTestId('lang-switch').click();
+    await wedge(page, await client.qrOf(onB));
+    expect(await page.getByTestId('result-title').innerText()).toBe('Do not admit');
+    expect(await page.getByTestId('result-detail').innerText()).toBe(`This ticket is for the ${bTime} departure: send the traveller to that gate`);
+    expect(await page.getByTestId('departure-count').innerText()).toBe('Boarded 2 / 2');
+    expect(await page.getByTestId('net-state').innerText()).toBe('Online');
+    await shot(page, '21-english');
+    await page.getByTestId('lang-switch').click();
+    expect(await page.getByTestId('net-state').innerText()).toBe('在线');
   });
 });

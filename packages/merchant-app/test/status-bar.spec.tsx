@@ -8,7 +8,7 @@ import { StatusBar } from '../src/components/status-bar';
 describe('the status bar', () => {
   it('always shows the terminal, who is on it, online or offline, the data age and the queue', () => {
     deviceStore.set({ terminalId: '3', terminalCode: 'TURBOJET-T1', terminalName: '1号终端', merchantId: '2', merchantName: '喷射飞航', terminalKey: 'k', publicKeys: [], enrolledAt: 0 });
-    sessionStore.set({ token: 't', expiresAt: Date.now() + 1e6, staff: { staffId: '5', username: 'turbojet-staff', displayName: '核销员甲', role: 'STAFF', merchantId: '2', merchantCode: 'TURBOJET', merchantName: '喷射飞航', terminalId: '3', terminalCode: 'TURBOJET-T1', terminalName: '1号终端' } });
+    sessionStore.set({ token: 't', expiresAt: Date.now() + 1e6, staff: { staffId: '5', username: 'turbojet-staff', displayName: '核销员甲', role: 'STAFF', merchantId: '2', merchantCode: 'TURBOJET', merchantName: '喷射飞航', merchantKind: 'FERRY_OPERATOR', terminalId: '3', terminalCode: 'TURBOJET-T1', terminalName: '1号终端' } });
     render(<StatusBar nav />);
     expect(screen.getByTestId('status-terminal').textContent).toBe('TURBOJET-T1');
     expect(screen.getByTestId('status-staff').textContent).toBe('核销员：turbojet-staff');

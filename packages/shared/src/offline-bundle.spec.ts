@@ -77,6 +77,24 @@ describe('offline bundle', () => {
     expect(checkOfflineTicketCode(s, 'TKT-A', [], Date.parse('2026-11-25T00:00:00Z'))).toMatchObject({ ok: true, allowed: false, reason: 'TICKET_EXPIRED' });
   });
 
+  it('at a gate boarding one departure, refuses a ticket of another trip (passes board any departure)', () => {
+    const ferry = { ...bundle.tickets[0], id: 2, code: 'TKT-F', tripId: 77, departureAt: '2026-11-24T02:30:00.000Z', lines: [{ ...bundle.tickets[0].lines[0], id: 21 }] };
+    const text = bundleText({ ...bundle, tickets: [...bundle.tickets, ferry] });
+    const s = applyOfflineBundle(null, openOfflineBundle({ payload: text, signature: signText(text), keyId: 'k1' }, keys)!);
+    const token = qr({ typ: 'T', ref: 'TKT-F' }, secretA, now);
+    expect(checkOfflineCode(s, token, [], now, { departureTripId: 78 })).toMatchObject({
+      ok: true, allowed: false, reason: 'WRONG_DEPARTURE', tickets: [{ tripId: 77, departureAt: '2026-11-24T02:30:00.000Z' }],
+    });
+    expect(checkOfflineCode(s, token, [], now, { departureTripId: 77 })).toMatchObject({ ok: true, allowed: true });
+    expect(checkOfflineCode(s, token, [], now)).toMatchObject({ ok: true, allowed: true });
+    expect(checkOfflineTicketCode(s, 'TKT-F', [], now, { departureTripId: 78 })).toMatchObject({ reason: 'WRONG_DEPARTURE' });
+    // Used already: that is what the gate needs to hear first.
+    const used = [{ lineId: 21, qrRef: 'TKT-F', qrStep: 1, scannedAt: new Date(now).toISOString() }];
+    expect(checkOfflineCode(s, token, used, now, { departureTripId: 78 })).toMatchObject({ reason: 'ALREADY_REDEEMED' });
+    // The pass (no trip) boards any departure.
+    expect(checkOfflineTicketCode(s, 'TKT-A', [], now, { departureTripId: 78 })).toMatchObject({ allowed: true });
+  });
+
   it('merges a delta: a ticket revoked later leaves the tickets', () => {
     const s = state();
     const delta: OfflineBundle = { ...bundle, since: now, version: now + 60_000, tickets: [], orders: {}, revoked: [{ code: 'TKT-A', reason: 'REFUND_IN_PROGRESS' }] };

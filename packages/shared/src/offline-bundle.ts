@@ -1,6 +1,6 @@
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { fromBase64Url, matchRotatingPart, parseQrToken, verifyQrSignature, type QrRefusal } from './qr-token.js';
+import { fromBase64Url, matchRotatingPart, parseQrToken, utf8Bytes, verifyQrSignature, type QrRefusal } from './qr-token.js';
 
 // noble needs a synchronous SHA-512 to verify without WebCrypto (mini-programs have none).
 ed.hashes.sha512 = sha512;
@@ -51,6 +51,7 @@ export interface OfflineTicket {
   validUntil: string;
   /** The rotating-part secret (base64url). */
   qrSecret: string;
+  /** The departure (trip) the ticket is for; null for passes (any departure). A gate boarding another trip refuses it. */
   tripId: number | null;
   departureAt: string | null;
   lines: OfflineLine[];
@@ -74,7 +75,8 @@ export interface SignedOfflineBundle {
   keyId: string;
 }
 
-const enc = new TextEncoder();
+// No TextEncoder in a mini-program: the shared pure-JS UTF-8 encoder.
+const enc = { encode: utf8Bytes };
 
 /** Verifies a signed bundle with pinned keys and parses it; null when the signature or the JSON is wrong. */
 export function openOfflineBundle(signed: SignedOfflineBundle, pinnedKeys: Record<string, string>): OfflineBundle | null {
@@ -130,7 +132,12 @@ export type OfflineCodeRefusal =
   | 'NOT_IN_BUNDLE';
 
 /** A line's verdict offline (the server's codes). */
-export type OfflineLineRefusal = OfflineRevocation | 'ALREADY_REDEEMED' | 'NOT_YET_VALID' | 'REPLAYED_CODE';
+export type OfflineLineRefusal = OfflineRevocation | 'ALREADY_REDEEMED' | 'NOT_YET_VALID' | 'REPLAYED_CODE' | 'WRONG_DEPARTURE';
+
+/** What the gate is doing: at a ferry or bus gate, the departure (trip id) it boards. */
+export interface OfflineCheckOptions {
+  departureTripId?: number | null;
+}
 
 /** A use recorded on this terminal and not yet synced (it counts against the bundle's uses left). */
 export interface LocalUse {
@@ -163,9 +170,10 @@ const QR_CODES: Record<QrRefusal, OfflineCodeRefusal> = { MALFORMED: 'QR_MALFORM
  * Checks a scanned payload against the offline state, as the server's `scanCode` would: the
  * signature with the bundle's keys, the rotating part with the ticket's (or order's) secret (±1
  * step), then each of this merchant's lines (status, uses left after the local queue, validity, and
- * whether this very code already used it). Pure: the app passes its clock (the server's, if known).
+ * whether this very code already used it, and, at a gate boarding one departure, the ticket's trip).
+ * Pure: the app passes its clock (the server's, if known).
  */
-export function checkOfflineCode(state: OfflineState, token: string, uses: LocalUse[], nowMs: number): OfflineCheck {
+export function checkOfflineCode(state: OfflineState, token: string, uses: LocalUse[], nowMs: number, opts: OfflineCheckOptions = {}): OfflineCheck {
   const parsed = parseQrToken(token);
   if (!parsed) return { ok: false, refusal: 'QR_MALFORMED', ref: null };
   const sig = verifyQrSignature(parsed, state.keys);
@@ -183,22 +191,22 @@ export function checkOfflineCode(state: OfflineState, token: string, uses: Local
   if (!secret) return { ok: false, refusal: 'NOT_IN_BUNDLE', ref: claims.ref };
   const step = matchRotatingPart(secret, claims.ref, parsed.rotating, nowMs, 1);
   if (step === null) return { ok: false, refusal: 'QR_STALE', ref: claims.ref };
-  const checked = tickets.map((t) => checkTicket(t, claims.ref, step, uses, nowMs));
+  const checked = tickets.map((t) => checkTicket(t, claims.ref, step, uses, nowMs, opts.departureTripId ?? null));
   const allowed = checked.some((t) => t.redeemable);
   return { ok: true, kind: claims.typ === 'T' ? 'TICKET' : 'ORDER', ref: claims.ref, step, allowed, reason: allowed ? null : (checked[0]?.reason ?? null), tickets: checked };
 }
 
 /** Finds a ticket by its bare code (manual entry offline); the same verdicts, without a QR. */
-export function checkOfflineTicketCode(state: OfflineState, code: string, uses: LocalUse[], nowMs: number): OfflineCheck {
+export function checkOfflineTicketCode(state: OfflineState, code: string, uses: LocalUse[], nowMs: number, opts: OfflineCheckOptions = {}): OfflineCheck {
   const c = code.trim().toUpperCase();
   const t = state.tickets[c];
   if (!t) return state.revoked[c] ? { ok: false, refusal: 'NOT_IN_BUNDLE', ref: c, revoked: state.revoked[c] } : { ok: false, refusal: 'NOT_IN_BUNDLE', ref: c };
   const step = Math.floor(nowMs / 30_000);
-  const checked = checkTicket(t, c, step, uses, nowMs);
+  const checked = checkTicket(t, c, step, uses, nowMs, opts.departureTripId ?? null);
   return { ok: true, kind: 'TICKET', ref: c, step, allowed: checked.redeemable, reason: checked.redeemable ? null : checked.reason, tickets: [checked] };
 }
 
-function checkTicket(t: OfflineTicket, ref: string, step: number, uses: LocalUse[], nowMs: number): OfflineCheckedTicket {
+function checkTicket(t: OfflineTicket, ref: string, step: number, uses: LocalUse[], nowMs: number, departureTripId: number | null): OfflineCheckedTicket {
   const { qrSecret: _secret, lines, ...rest } = t;
   const out = lines.map((l): OfflineCheckedLine => {
     const mine = uses.filter((u) => u.lineId === l.id);
@@ -206,6 +214,8 @@ function checkTicket(t: OfflineTicket, ref: string, step: number, uses: LocalUse
     const last = mine.length ? mine[mine.length - 1].scannedAt : l.lastRedeemedAt;
     let reason: OfflineLineRefusal | null = null;
     if (t.status !== 'ACTIVE' || usesLeft <= 0) reason = 'ALREADY_REDEEMED';
+    // The server's order: used first, then the departure, then the validity.
+    else if (departureTripId !== null && t.tripId != null && Number(t.tripId) !== Number(departureTripId)) reason = 'WRONG_DEPARTURE';
     else if (nowMs < Date.parse(t.validFrom)) reason = 'NOT_YET_VALID';
     else if (nowMs >= Date.parse(t.validUntil)) reason = 'TICKET_EXPIRED';
     else if (mine.some((u) => u.qrRef === ref && u.qrStep === step)) reason = 'REPLAYED_CODE';

@@ -4,6 +4,7 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 
 const env = process.env.TARO_ENV;
 const clientSrc = path.resolve(__dirname, '../../client/src');
+const sharedSrc = path.resolve(__dirname, '../../shared/src');
 // One copy of each of these in the bundle. Code that Taro generates into its own packages imports
 // `@tarojs/plugin-framework-react` without declaring it, so with two Taro apps in the workspace it
 // could resolve to the other app's copy (pnpm hoisting) and React hooks would fail at runtime
@@ -19,6 +20,11 @@ const singletons = Object.fromEntries(
 const apiUrl = process.env.TARO_APP_API_URL || (env === 'h5' ? '/graphql' : 'http://127.0.0.1:8080/graphql');
 const devToken = process.env.TARO_APP_DEV_TOKEN ?? 'user123';
 const apiOrigin = process.env.TARO_APP_DEV_API_ORIGIN || 'http://127.0.0.1:8080';
+
+/** @deeptravel/shared (the QR code's computation) is written for NodeNext (`./x.js` imports of `.ts` files): let webpack find them. */
+function resolveTsFromJs(chain: any): void {
+  chain.resolve.merge({ extensionAlias: { '.js': ['.ts', '.js'] } });
+}
 
 export default defineConfig<'webpack5'>(async () => {
   const config: UserConfigExport<'webpack5'> = {
@@ -40,8 +46,9 @@ export default defineConfig<'webpack5'>(async () => {
     cache: { enable: false },
     logger: { quiet: true, stats: false },
     mini: {
-      // The shared client package is TypeScript source: compile it like our own.
-      compile: { include: [clientSrc] },
+      // The shared client and shared packages are TypeScript source: compile them like our own.
+      compile: { include: [clientSrc, sharedSrc] },
+      webpackChain: resolveTsFromJs,
       optimizeMainPackage: { enable: true },
       postcss: {
         pxtransform: { enable: true, config: {} },
@@ -52,7 +59,8 @@ export default defineConfig<'webpack5'>(async () => {
       publicPath: '/',
       staticDirectory: 'static',
       router: { mode: 'hash' },
-      compile: { include: [clientSrc] },
+      compile: { include: [clientSrc, sharedSrc] },
+      webpackChain: resolveTsFromJs,
       output: { filename: 'js/[name].[hash:8].js', chunkFilename: 'js/[name].[chunkhash:8].js' },
       miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[hash].css', chunkFilename: 'css/[name].[chunkhash].css' },
       postcss: {
@@ -63,7 +71,7 @@ export default defineConfig<'webpack5'>(async () => {
         port: Number(process.env.TRAVELLER_DEV_PORT ?? 10086),
         host: '127.0.0.1',
         // Same origin as the app: the local server answers /graphql and the mock payment notify.
-        proxy: [{ context: ['/graphql', '/payments'], target: apiOrigin, changeOrigin: true }],
+        proxy: [{ context: ['/graphql', '/payments'], target: apiOrigin, changeOrigin: true, ws: true }],
       },
     },
   };

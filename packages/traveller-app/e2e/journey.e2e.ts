@@ -3,7 +3,9 @@
  * Redis, mock gateway): search → results → confirm with two passengers (a double tap makes one
  * order) → 模拟支付 → tickets → the QR (decoded from the screenshot and accepted by the merchant's
  * scanCode) → offline wallet → refund quote → refund → refunded; an expired hold and a sold-out
- * trip show their sentences. A screenshot of each step goes to docs/screenshots/traveller/.
+ * trip show their sentences; a product's detail page; a change (改签) to a dearer trip paid with 模拟支付;
+ * a pass's lines updated live over graphql-ws as a merchant redeems. A screenshot of each step goes to
+ * docs/screenshots/traveller/.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -33,6 +35,17 @@ const pageErrors: string[] = [];
 async function shot(name: string): Promise<void> {
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+}
+
+/** A CKS staff token (the merchant side of the scans). */
+async function staffToken(): Promise<string> {
+  const login = await gql(
+    `mutation($input: StaffLoginInput!) { staffLogin(input: $input) { token } }`,
+    { input: { terminalCode: 'CKS-T1', terminalKey: 'demo-terminal-key', username: 'cks-staff', password: 'demo1234' } },
+    null,
+  );
+  expect(login.errors).toBeUndefined();
+  return login.data.staffLogin.token;
 }
 
 /** Text visible on the page (Taro's H5 router keeps earlier pages in the DOM, hidden). */
@@ -90,6 +103,19 @@ describe('traveller app (H5) end to end', () => {
     await shot('02-results');
   });
 
+  it('opens a product detail page from the results: what is included, validity, rules in words', async () => {
+    const ferry = page.locator('[data-testid^="offer-"]', { hasText: '¥520' }).first();
+    await ferry.locator('[data-testid^="details-"]').click();
+    await page.getByTestId('refund-rules').filter({ visible: true }).waitFor();
+    await text('出发前48小时以上：免费退').waitFor();
+    await text('出发前2小时内：不可退').waitFor();
+    expect(await page.getByTestId('change-rules').filter({ visible: true }).innerText()).toContain('可改签一次，出发前2小时以上');
+    await text(/仅限 .* 当班使用/).waitFor();
+    await shot('17-product-detail');
+    await page.goBack();
+    await page.getByTestId('results-summary').filter({ visible: true }).waitFor();
+  });
+
   it('confirms two passengers; a double tap makes one order', async () => {
     const ferry = page.locator('[data-testid^="offer-"]', { hasText: '¥520' }).first();
     await ferry.locator('[data-testid^="book-"]').click();
@@ -143,17 +169,60 @@ describe('traveller app (H5) end to end', () => {
     expect([null, 'NOT_YET_VALID']).toContain(scan.data.scanCode.reason);
   });
 
-  it('still shows the code with the network cut', async () => {
+  it('with the network cut and a phone clock 7 minutes slow, shows a fresh code past the rotation that the merchant accepts', async () => {
+    // The phone's clock is wrong (7 minutes slow): the app corrects it with the server's offset, which
+    // it learns online (the Date header) and keeps on the device.
+    await context.clock.install({ time: Date.now() - 7 * 60_000 });
+    await page.reload();
+    const qr = page.getByTestId('qr').filter({ visible: true });
+    await qr.waitFor();
+    // Through the order page and back while online, so the reloaded H5 app has both pages' code (a
+    // mini-program has all of its code on the phone; H5 loads each page's chunk on first use).
+    await page.goBack();
+    await page.getByTestId('show-qr').filter({ visible: true }).click();
+    await qr.waitFor();
+    expect(await qr.getAttribute('data-local')).toBe('1');
+    // The code computed on the device carries the server's signed static part.
+    expect((await qr.getAttribute('data-payload'))!.split('.').slice(0, 3)).toEqual(qrPayload.split('.').slice(0, 3));
+
     await context.setOffline(true);
+    let fresh: string;
     try {
       await page.goBack();
-      await page.getByTestId('show-qr').click();
-      await page.getByTestId('qr-offline').waitFor({ timeout: 20_000 });
-      expect(await page.getByTestId('qr').getAttribute('data-payload')).toMatch(/^DT1\./);
+      await page.getByTestId('show-qr').filter({ visible: true }).click();
+      await page.getByTestId('qr-offline').filter({ visible: true }).waitFor({ timeout: 20_000 });
+      const before = (await qr.getAttribute('data-payload'))!;
+      expect(before).toMatch(/^DT1\./);
+      await text('当前无网络：二维码由本机生成并每 30 秒刷新，可正常扫码核销。').waitFor();
       await shot('07-ticket-offline');
+      // Move past the rotation period: 30 s later (in the first two thirds of a step, so the scan
+      // below lands in the server's ±1 step window however the seconds fall).
+      const pos = Date.now() % 30_000;
+      if (pos > 20_000) await new Promise((r) => setTimeout(r, 30_000 - pos + 1000));
+      await page.clock.fastForward(30_000);
+      await page.waitForFunction(
+        (prev) => [...document.querySelectorAll('[data-testid="qr"]')].some((e) => (e as HTMLElement).offsetParent && e.getAttribute('data-payload') !== prev),
+        before,
+        { timeout: 10_000 },
+      );
+      fresh = (await qr.getAttribute('data-payload'))!;
+      expect(fresh).not.toBe(before);
+      // Same signed static part, a new rotating part.
+      expect(fresh.split('.').slice(0, 3)).toEqual(before.split('.').slice(0, 3));
+      expect(await page.getByTestId('qr-offline').filter({ visible: true }).isVisible()).toBe(true);
+      const decoded = decodeQr(await page.getByTestId('qr-image').filter({ visible: true }).screenshot());
+      expect(decoded).toBe(fresh);
+      await shot('23-ticket-offline-rotated');
     } finally {
       await context.setOffline(false);
     }
+    // Back online, the merchant's scanCode accepts the code the phone made without network.
+    const scan = await gql(`mutation($p: String!) { scanCode(payload: $p) { allowed reason kind ref } }`, { p: fresh }, await staffToken());
+    expect(scan.errors).toBeUndefined();
+    expect(scan.data.scanCode).toMatchObject({ kind: 'TICKET' });
+    expect([null, 'NOT_YET_VALID']).toContain(scan.data.scanCode.reason);
+    // The phone's clock back to the real time for the rest of the journey (the app re-learns the offset).
+    await page.clock.setSystemTime(Date.now());
   });
 
   it('quotes the refund, refunds, and ends refunded', async () => {
@@ -162,6 +231,8 @@ describe('traveller app (H5) end to end', () => {
     await page.getByTestId('confirm-refund').waitFor();
     const quote = (await gql(`query($id: ID!) { refundQuote(orderId: $id) { totalAmount totalFee } }`, { id: orderId })).data.refundQuote;
     expect(await page.getByTestId('confirm-refund').innerText()).toContain(`¥${quote.totalAmount / 100}`);
+    // When the fee rises next (the tier boundary before departure), in words.
+    expect(await page.getByTestId('next-fee').innerText()).toMatch(/出发前\d+小时内（.+ 起）(退票手续费将升至 ¥[\d.]+|不可退票)/);
     await shot('08-refund-quote');
     await page.getByTestId('confirm-refund').click();
     await page.getByTestId('refund-status-SUCCEEDED').waitFor({ timeout: 30_000 });
@@ -170,6 +241,100 @@ describe('traveller app (H5) end to end', () => {
     await page.getByTestId('back-to-order').click();
     await page.getByTestId('refund-SUCCEEDED').waitFor();
     await shot('10-order-refunded');
+  });
+
+  it('changes (改签) a bus ticket to a later ferry: quote, confirm, 模拟支付 of the difference, the new ticket', async () => {
+    // A paid bus ticket (Shenzhen Bay → Jordan, ¥80) tomorrow, bought beside the app.
+    const day = (d: number) => new Date(Date.now() + 8 * 3600_000 + d * 86400_000).toISOString().slice(0, 10);
+    const [bus] = (await db.query(
+      `SELECT id FROM trip WHERE product_id = 5 AND (departure_at + interval '8 hours')::date = $1::date AND departure_at > now() + interval '3 hours' ORDER BY departure_at LIMIT 1`, [day(1)],
+    )).rows;
+    const created = await gql(`mutation($input: CreateOrderInput!) { createOrder(input: $input) { id totalAmount } }`, {
+      input: { items: [{ productId: '5', tripId: String(bus.id) }], passengers: [{ name: '周八', type: 'ADULT' }] },
+    });
+    const order = created.data.createOrder;
+    const paid = await fetch(`${api.url}/payments/notify`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ order_id: Number(order.id), gateway_txn_id: `E2E-CHG-${Date.now()}`, status: 'SUCCESS', amount: order.totalAmount }),
+    });
+    expect(paid.status).toBe(200);
+    const ticketCode = (await gql(`query($id: ID!) { order(id: $id) { tickets { code } } }`, { id: order.id })).data.order.tickets[0].code;
+
+    // The order page follows the order over graphql-ws (through the H5 server's proxy). (A fresh load: the
+    // router would keep the order page already open for the refunded order and only change the hash.)
+    await page.goto('about:blank');
+    await page.goto(`${web.url}/#/pkg-tickets/order/index?id=${order.id}`);
+    await page.getByTestId('live').filter({ visible: true }).waitFor({ timeout: 15_000 });
+    await page.getByTestId(`change-${ticketCode}`).click();
+
+    // A ferry three days out (later, ¥260): ¥180 to pay, no fee.
+    const target = day(3);
+    const [ferry] = (await db.query(
+      `SELECT id FROM trip WHERE product_id = 1 AND (departure_at + interval '8 hours')::date = $1::date ORDER BY departure_at LIMIT 1`, [target],
+    )).rows;
+    await page.getByTestId(`change-day-${target}`).click();
+    await page.getByTestId(`change-pick-${ferry.id}`).click();
+    const quote = page.getByTestId('change-quote').filter({ visible: true });
+    await quote.waitFor();
+    expect(await quote.innerText()).toMatch(/原票价\s*¥80[\s\S]*新票价\s*¥260[\s\S]*改签手续费\s*¥0[\s\S]*需补差价\s*¥180/);
+    await shot('18-change-quote');
+    await page.getByTestId('change-confirm').click();
+    await page.getByTestId('change-hold').filter({ visible: true }).waitFor();
+    expect(await page.getByTestId('change-pay').filter({ visible: true }).innerText()).toContain('模拟支付差价 ¥180');
+    await shot('19-change-pay');
+    await page.getByTestId('change-pay').filter({ visible: true }).click();
+    await page.getByTestId('change-status-COMPLETED').filter({ visible: true }).waitFor({ timeout: 20_000 });
+    const newCode = await page.getByTestId('new-ticket').filter({ visible: true }).getAttribute('data-code');
+    expect(newCode).not.toBe(ticketCode);
+    await text('改签成功，新票已出').waitFor();
+    await shot('20-change-done');
+
+    await page.getByTestId('show-new-ticket').filter({ visible: true }).click();
+    const qr = page.getByTestId('qr').filter({ visible: true });
+    await qr.waitFor();
+    expect(await qr.getAttribute('data-payload')).toMatch(/^DT1\./);
+    await text(/蛇口 → 香港机场海天码头 船票/).waitFor();
+    await shot('21-changed-ticket');
+    const after = (await gql(`query($id: ID!) { order(id: $id) { tickets { code status tripId } } }`, { id: order.id })).data.order.tickets;
+    expect(after).toEqual(expect.arrayContaining([
+      { code: ticketCode, status: 'CHANGED', tripId: String(bus.id) },
+      { code: newCode, status: 'ACTIVE', tripId: String(ferry.id) },
+    ]));
+  });
+
+  it('shows each line of a pass and its use live: "已使用 HH:MM · terminal" as the merchant redeems', async () => {
+    const rest = async (path: string, body: unknown, token: string | null) => {
+      const res = await fetch(`${api.url}${path}`, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
+      });
+      return (await res.json()) as any;
+    };
+    const o = await rest('/orders', { items: [{ product_id: 101, qty: 1 }] }, 'user123');
+    await rest('/payments/notify', { order_id: o.order_id, gateway_txn_id: `E2E-PASS-${Date.now()}`, status: 'SUCCESS', amount: o.total_amount }, null);
+    const tickets = (await gql(`query($id: ID!) { order(id: $id) { tickets { code shared } } }`, { id: String(o.order_id) })).data.order.tickets;
+    const main = tickets.find((x: any) => !x.shared).code;
+
+    await page.goto('about:blank');
+    await page.goto(`${web.url}/#/pkg-tickets/ticket/index?code=${main}&orderId=${o.order_id}`);
+    const qr = page.getByTestId('qr').filter({ visible: true });
+    await qr.waitFor();
+    await page.locator('.line-use').filter({ visible: true }).first().waitFor();
+    expect(await page.locator('.line-use', { hasText: '待使用' }).filter({ visible: true }).count()).toBe(3);
+
+    // TurboJET's staff scans the code on screen and redeems the ferry line: the card changes without a reload.
+    const payload = (await qr.getAttribute('data-payload'))!;
+    const staff = (await gql(
+      `mutation($input: StaffLoginInput!) { staffLogin(input: $input) { token } }`,
+      { input: { terminalCode: 'TURBOJET-T1', terminalKey: 'demo-terminal-key', username: 'turbojet-staff', password: 'demo1234' } }, null,
+    )).data.staffLogin.token;
+    const scan = (await gql(`mutation($p: String!) { scanCode(payload: $p) { scanNonce tickets { id lines { id redeemable } } } }`, { p: payload }, staff)).data.scanCode;
+    const t = scan.tickets[0];
+    const red = await gql(`mutation($n: String!, $t: ID!, $l: ID!) { redeem(scanNonce: $n, ticketId: $t, lineId: $l) { id } }`,
+      { n: scan.scanNonce, t: t.id, l: t.lines.find((l: any) => l.redeemable).id }, staff);
+    expect(red.errors).toBeUndefined();
+    await page.locator('.line-use', { hasText: /已使用 \d\d:\d\d · 喷射飞航 TurboJET 1号终端/ }).filter({ visible: true }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.line-use', { hasText: '待使用' }).filter({ visible: true }).count()).toBe(2);
+    await shot('22-pass-lines-live');
   });
 
   it('says so when the seat hold has expired, and offers to search again', async () => {
@@ -217,6 +382,9 @@ describe('traveller app (H5) end to end', () => {
     await text('Saved passengers ›').waitFor();
     await text('Book').click();
     await text('Cross-border buses, ferries and passes').waitFor();
+    // City names in English from the catalog.
+    expect(await page.getByTestId('origin').filter({ visible: true }).innerText()).toContain('Shenzhen');
+    expect(await page.getByTestId('destination').filter({ visible: true }).innerText()).toContain('Hong Kong');
     await shot('14-search-english');
     await text('Me').click();
     await page.getByTestId('lang-zh').click();

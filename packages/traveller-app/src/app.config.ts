@@ -2,8 +2,8 @@
 export default defineAppConfig({
   pages: ['pages/search/index', 'pages/wallet/index', 'pages/orders/index', 'pages/profile/index'],
   subPackages: [
-    { root: 'pkg-booking', pages: ['results/index', 'confirm/index', 'pay/index'] },
-    { root: 'pkg-tickets', pages: ['order/index', 'ticket/index', 'refund/index', 'passengers/index', 'messages/index'] },
+    { root: 'pkg-booking', pages: ['results/index', 'product/index', 'confirm/index', 'pay/index'] },
+    { root: 'pkg-tickets', pages: ['order/index', 'ticket/index', 'refund/index', 'change/index', 'passengers/index', 'messages/index'] },
   ],
   preloadRule: {
     'pages/search/index': { network: 'all', packages: ['pkg-booking'] },

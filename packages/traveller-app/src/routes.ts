@@ -8,11 +8,13 @@ export const ROUTES = {
   orders: '/pages/orders/index',
   profile: '/pages/profile/index',
   results: '/pkg-booking/results/index',
+  product: '/pkg-booking/product/index',
   confirm: '/pkg-booking/confirm/index',
   pay: '/pkg-booking/pay/index',
   order: '/pkg-tickets/order/index',
   ticket: '/pkg-tickets/ticket/index',
   refund: '/pkg-tickets/refund/index',
+  change: '/pkg-tickets/change/index',
   passengers: '/pkg-tickets/passengers/index',
   messages: '/pkg-tickets/messages/index',
 } as const;

@@ -7,16 +7,20 @@ import { MENU_GROUPS, ROUTES } from './route-table';
 import { PLAYGROUND_URL } from './config';
 import { sessionStore, useSession } from './session';
 import { label } from './format';
+import { lastQuery } from './saved-views';
 
 const { Header, Sider, Content } = Layout;
 
-/** The menu, built from the route table, grouped. */
-function menuItems(): MenuProps['items'] {
+/**
+ * The menu, built from the route table, grouped. A list page's entry goes back to its last filters
+ * (remembered per admin by its saved-views bar), so coming back keeps them.
+ */
+function menuItems(user: string): MenuProps['items'] {
   return (Object.keys(MENU_GROUPS) as (keyof typeof MENU_GROUPS)[]).map((g) => ({
     type: 'group' as const,
     key: g,
     label: MENU_GROUPS[g],
-    children: ROUTES.filter((r) => r.group === g).map((r) => ({ key: r.path, icon: r.icon, label: <Link to={`/${r.path}`}>{r.label}</Link> })),
+    children: ROUTES.filter((r) => r.group === g).map((r) => ({ key: r.path, icon: r.icon, label: <Link to={{ pathname: `/${r.path}`, search: lastQuery(user, r.path) ? `?${lastQuery(user, r.path)}` : '' }}>{r.label}</Link> })),
   }));
 }
 
@@ -34,7 +38,7 @@ export function AppLayout() {
     <Layout style={{ minHeight: '100vh' }}>
       <Sider width={212} theme="light" className="app-sider">
         <div className="app-brand">DeepTravel 运营后台</div>
-        <Menu mode="inline" selectedKeys={[current]} items={menuItems()} style={{ borderInlineEnd: 0 }} />
+        <Menu mode="inline" selectedKeys={[current]} items={menuItems(session.username)} style={{ borderInlineEnd: 0 }} />
       </Sider>
       <Layout>
         <Header className="app-header">

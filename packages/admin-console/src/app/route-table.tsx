@@ -1,7 +1,7 @@
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import {
   AppstoreOutlined, AuditOutlined, CarOutlined, DashboardOutlined, EnvironmentOutlined, GiftOutlined, ImportOutlined,
-  NodeIndexOutlined, ProfileOutlined, RollbackOutlined, SettingOutlined, ShopOutlined, StopOutlined, TagsOutlined, WarningOutlined,
+  NodeIndexOutlined, ProfileOutlined, ReconciliationOutlined, RollbackOutlined, SettingOutlined, ShopOutlined, StopOutlined, TagsOutlined, TeamOutlined, WarningOutlined,
 } from '@ant-design/icons';
 
 /** One page of the console: its path, its menu entry and its (lazily loaded) component. */
@@ -34,8 +34,10 @@ export const ROUTES: ConsoleRoute[] = [
   { path: 'gtfs', label: 'GTFS 导入', icon: <ImportOutlined />, group: 'catalog', component: lazy(() => import('../gtfs/pages/gtfs-page')) },
   { path: 'orders', label: '订单', icon: <ProfileOutlined />, group: 'operations', component: lazy(() => import('../orders/pages/orders-page')) },
   { path: 'payment-anomalies', label: '支付异常', icon: <WarningOutlined />, group: 'operations', component: lazy(() => import('../payments/pages/payment-anomalies-page')) },
+  { path: 'reconciliation', label: '对账差异', icon: <ReconciliationOutlined />, group: 'operations', component: lazy(() => import('../reconciliation/pages/reconciliation-page')) },
   { path: 'merchants', label: '商户·终端·员工', icon: <ShopOutlined />, group: 'operations', component: lazy(() => import('../merchants/pages/merchants-page')) },
   { path: 'audit', label: '操作日志', icon: <AuditOutlined />, group: 'system', component: lazy(() => import('../audit/pages/audit-page')) },
+  { path: 'accounts', label: '后台账号', icon: <TeamOutlined />, group: 'system', component: lazy(() => import('../accounts/pages/accounts-page')) },
   { path: 'settings', label: '平台设置', icon: <SettingOutlined />, group: 'system', component: lazy(() => import('../settings/pages/settings-page')) },
 ];
 

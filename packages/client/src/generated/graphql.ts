@@ -20,6 +20,14 @@ export type Scalars = {
   JSON: { input: any; output: any; }
 };
 
+export type AdminAccountUpdateInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A new password (at least 10 characters) */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** ADMIN or OPERATOR */
+  role?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type CityInput = {
   code: Scalars['String']['input'];
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -327,6 +335,7 @@ export type AdminTripsQueryVariables = Exact<{
   status?: InputMaybe<Scalars['String']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
@@ -510,19 +519,22 @@ export type AdminMetricsQueryVariables = Exact<{
 }>;
 
 
-export type AdminMetricsQuery = { adminMetrics: { from: string, to: string, generatedAt: string, paymentAnomalies: number, reconciliationDifferences: number, ordersByStatus: Array<{ key: string, count: number }>, ticketsByStatus: Array<{ key: string, count: number }>, salesByDay: Array<{ date: string, orders: number, amount: number }>, refundsByDay: Array<{ date: string, count: number, amount: number }>, salesByProduct: Array<{ productId: string, name: string, orders: number, amount: number }>, redemptionsByMerchant: Array<{ merchantId: string, name: string, count: number }>, conversion: { created: number, paid: number, expired: number, cancelled: number, rate: number }, outbox: { pending: number, dead: number, oldestPendingSeconds: number | null }, notifications: Array<{ key: string, count: number }> } };
+export type AdminMetricsQuery = { adminMetrics: { from: string, to: string, generatedAt: string, paymentAnomalies: number, reconciliationDifferences: number, ordersByStatus: Array<{ key: string, count: number }>, ticketsByStatus: Array<{ key: string, count: number }>, salesByDay: Array<{ date: string, orders: number, amount: number }>, refundsByDay: Array<{ date: string, count: number, amount: number }>, salesByProduct: Array<{ productId: string, name: string, orders: number, amount: number }>, redemptionsByMerchant: Array<{ merchantId: string, name: string, count: number }>, conversion: { created: number, paid: number, expired: number, cancelled: number, rate: number }, outbox: { pending: number, dead: number, oldestPendingSeconds: number | null }, notifications: Array<{ key: string, count: number }>, reconciliationDifferencesByKind: Array<{ key: string, count: number }>, salesWindows: Array<{ days: number, from: string, to: string, orders: number, amount: number, byProduct: Array<{ productId: string, name: string, orders: number, amount: number }> }>, productSalesSeries: Array<{ date: string, productId: string, name: string, orders: number, amount: number }>, redemptionsByMerchantDay: Array<{ date: string, merchantId: string, count: number }>, notificationBacklog: { pending: number, sending: number, failed: number, unconfirmed: number, dead: number, oldestPendingSeconds: number | null, failures: Array<{ id: string, kind: string, status: string, reason: string | null, lastError: string | null, attempts: number, createdAt: string }> }, rollups: { foldedAt: string | null, lagSeconds: number | null, backfilled: boolean } } };
 
 export type AdminOrdersQueryVariables = Exact<{
   status?: InputMaybe<Scalars['String']['input']>;
   fromDate?: InputMaybe<Scalars['String']['input']>;
   toDate?: InputMaybe<Scalars['String']['input']>;
   orderNo?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  searchKind?: InputMaybe<Scalars['String']['input']>;
+  sort?: InputMaybe<Scalars['String']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
-export type AdminOrdersQuery = { adminOrders: { total: number, items: Array<{ id: string, orderNo: string, travellerId: string, status: string, currency: string, totalAmount: number, discountAmount: number, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, lockExpireAt: string, snapshot: any }> } };
+export type AdminOrdersQuery = { adminOrders: { total: number, searchKind: string | null, items: Array<{ id: string, orderNo: string, travellerId: string, status: string, currency: string, totalAmount: number, discountAmount: number, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, lockExpireAt: string, snapshot: any }> } };
 
 export type AdminAuditLogQueryVariables = Exact<{
   entityType?: InputMaybe<Scalars['String']['input']>;
@@ -540,7 +552,15 @@ export type AdminPaymentAnomaliesQueryVariables = Exact<{
 }>;
 
 
-export type AdminPaymentAnomaliesQuery = { adminPaymentAnomalies: Array<{ id: string, kind: string, gateway: string, gatewayTxnId: string | null, orderId: string | null, orderNo: string | null, amount: number | null, detail: any, resolved: boolean, createdAt: string }> };
+export type AdminPaymentAnomaliesQuery = { adminPaymentAnomalies: Array<{ id: string, kind: string, gateway: string, gatewayTxnId: string | null, orderId: string | null, orderNo: string | null, amount: number | null, detail: any, resolved: boolean, resolvedAt: string | null, resolvedBy: string | null, resolutionNote: string | null, createdAt: string }> };
+
+export type AdminResolvePaymentAnomalyMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type AdminResolvePaymentAnomalyMutation = { adminResolvePaymentAnomaly: { id: string, resolved: boolean, resolvedAt: string | null, resolvedBy: string | null, resolutionNote: string | null } };
 
 export type AdminSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -560,6 +580,85 @@ export type AdminImportGtfsMutationVariables = Exact<{
 
 
 export type AdminImportGtfsMutation = { adminImportGtfs: { ok: boolean, applied: boolean, routesCreated: number, routesExisting: number, productsCreated: number, tripsCreated: number, tripsExisting: number, errors: Array<{ file: string, line: number | null, message: string }>, warnings: Array<{ file: string, line: number | null, message: string }> } };
+
+export type AdminOrderQueryVariables = Exact<{
+  id?: InputMaybe<Scalars['ID']['input']>;
+  orderNo?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AdminOrderQuery = { adminOrder: { order: { id: string, orderNo: string, travellerId: string, status: string, currency: string, totalAmount: number, discountAmount: number, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, lockExpireAt: string, snapshot: any }, traveller: { id: string, openid: string | null, nickname: string | null } | null, items: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string | null, departureAt: string | null, passengerType: string | null, qty: number, unitPrice: number, discount: number, subtotal: number }>, passengers: Array<{ id: string, name: string, passengerType: string, phone: string | null }>, payments: Array<{ id: string, gateway: string, gatewayTxnId: string | null, amount: number, currency: string, status: string, flag: string | null, source: string | null, refundStatus: string | null, createdAt: string }>, refunds: Array<{ id: string, refundNo: string, kind: string, status: string, amount: number, fee: number, currency: string, reason: string | null, requestedBy: string | null, failureReason: string | null, ticketCodes: Array<string>, createdAt: string, completedAt: string | null }>, tickets: Array<{ id: string, code: string, status: string, productName: string, passengerName: string | null, travelDate: string | null, validFrom: string | null, validUntil: string | null, price: number, shared: boolean, replacesTicketId: string | null, lines: Array<{ id: string, name: string, merchantName: string | null, usesTotal: number, usesLeft: number }> }>, redemptions: Array<{ id: string, at: string, ticketCode: string, lineName: string, merchantName: string | null, terminalCode: string | null, staffUsername: string | null, usesLeftAfter: number | null, offline: boolean }>, conflicts: Array<{ id: string, status: string, reason: string, scannedAt: string, ticketCode: string, lineName: string, terminalCode: string, merchantName: string | null, resolutionNote: string | null, resolvedBy: string | null, resolvedAt: string | null }>, notifications: Array<{ id: string, kind: string, status: string, reason: string | null, attempts: number, lastError: string | null, createdAt: string, sentAt: string | null }>, history: Array<{ id: string, entityType: string, entityId: string, fromState: string | null, toState: string, actor: string, reason: string | null, at: string }> } };
+
+export type AdminRetryRefundMutationVariables = Exact<{
+  refundId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type AdminRetryRefundMutation = { adminRetryRefund: { id: string, status: string } };
+
+export type AdminResendNotificationMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type AdminResendNotificationMutation = { adminResendNotification: { id: string, status: string, requeued: boolean | null } };
+
+export type AdminResolveRedemptionConflictMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type AdminResolveRedemptionConflictMutation = { adminResolveRedemptionConflict: { id: string, status: string, resolutionNote: string | null, resolvedBy: string | null } };
+
+export type AdminRecentRedemptionsQueryVariables = Exact<{
+  limit?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type AdminRecentRedemptionsQuery = { adminRecentRedemptions: Array<{ id: string, at: string, ticketCode: string, productName: string | null, lineName: string, merchantName: string | null, terminalCode: string | null, offline: boolean }> };
+
+export type AdminAccountsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminAccountsQuery = { adminAccounts: Array<{ id: string, username: string, role: string, enabled: boolean, createdAt: string }> };
+
+export type AdminUpdateAccountMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  input: AdminAccountUpdateInput;
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type AdminUpdateAccountMutation = { adminUpdateAccount: { id: string, username: string, role: string, enabled: boolean } };
+
+export type AdminCreateAccountMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+  role: Scalars['String']['input'];
+}>;
+
+
+export type AdminCreateAccountMutation = { adminCreateAccount: { id: string, username: string, role: string } };
+
+export type AdminReconciliationDifferencesQueryVariables = Exact<{
+  date?: InputMaybe<Scalars['String']['input']>;
+  unresolvedOnly?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type AdminReconciliationDifferencesQuery = { adminReconciliationDifferences: Array<{ id: string, billDate: string, subject: string, kind: string, key: string, orderNo: string | null, ours: any | null, theirs: any | null, resolved: boolean, resolution: string | null, resolvedBy: string | null }> };
+
+export type AdminResolveReconciliationDifferenceMutationVariables = Exact<{
+  id: Scalars['Int']['input'];
+  reason: Scalars['String']['input'];
+  processPayment?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type AdminResolveReconciliationDifferenceMutation = { adminResolveReconciliationDifference: boolean };
 
 export type AdminLoginMutationVariables = Exact<{
   username: Scalars['String']['input'];
@@ -589,6 +688,45 @@ export type SearchOffersQueryVariables = Exact<{
 
 
 export type SearchOffersQuery = { searchOffers: { date: string, blackout: boolean, blackoutReason: string | null, origin: { code: string, nameZh: string, nameEn: string }, destination: { code: string, nameZh: string, nameEn: string }, offers: Array<{ id: string, kind: string, productId: string, productName: string, description: string | null, travelDate: string, validityDays: number | null, currency: string, available: number | null, lowStock: boolean, unavailableReason: string | null, totalPrice: number | null, refundSummary: string, priceLines: Array<{ passengerType: PassengerType, count: number, unitPrice: number, subtotal: number }>, entitlements: Array<{ id: string, name: string, merchantName: string, scope: string, uses: number }>, trip: { tripId: string, mode: string, routeCode: string, operatorName: string, originStation: string, destinationStation: string, departureAt: string, arrivalAt: string, capacity: number } | null }> } };
+
+export type TicketChangeViewFragment = { id: string, changeNo: string, status: string, ticketCode: string, fromTripId: string, toTripId: string, oldPrice: number, newPrice: number, difference: number, lockExpireAt: string, completedAt: string | null, newTicket: { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, changeable: boolean, changeDeadline: string | null, trip: { tripId: string, departureAt: string, arrivalAt: string, mode: string, originStation: string, destinationStation: string, originCity: string, destinationCity: string } | null, qr: { payload: string, refreshAt: string } | null, offlineQr: { base: string, secret: string, rotationSeconds: number } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number, lastUsedAt: string | null, lastUsedPlace: string | null }> } | null };
+
+export type ChangeQuoteQueryVariables = Exact<{
+  ticketCode: Scalars['String']['input'];
+  newTripId: Scalars['ID']['input'];
+}>;
+
+
+export type ChangeQuoteQuery = { changeQuote: { ticketCode: string, fromTripId: string, toTripId: string, departureAt: string, arrivalAt: string, oldPrice: number, newPrice: number, difference: number, fee: number } };
+
+export type RequestChangeMutationVariables = Exact<{
+  ticketCode: Scalars['String']['input'];
+  newTripId: Scalars['ID']['input'];
+}>;
+
+
+export type RequestChangeMutation = { requestChange: { id: string, changeNo: string, status: string, ticketCode: string, fromTripId: string, toTripId: string, oldPrice: number, newPrice: number, difference: number, lockExpireAt: string, completedAt: string | null, newTicket: { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, changeable: boolean, changeDeadline: string | null, trip: { tripId: string, departureAt: string, arrivalAt: string, mode: string, originStation: string, destinationStation: string, originCity: string, destinationCity: string } | null, qr: { payload: string, refreshAt: string } | null, offlineQr: { base: string, secret: string, rotationSeconds: number } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number, lastUsedAt: string | null, lastUsedPlace: string | null }> } | null } };
+
+export type PayChangeMutationVariables = Exact<{
+  changeId: Scalars['ID']['input'];
+}>;
+
+
+export type PayChangeMutation = { payChange: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } };
+
+export type TicketChangeQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type TicketChangeQuery = { ticketChange: { id: string, changeNo: string, status: string, ticketCode: string, fromTripId: string, toTripId: string, oldPrice: number, newPrice: number, difference: number, lockExpireAt: string, completedAt: string | null, newTicket: { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, changeable: boolean, changeDeadline: string | null, trip: { tripId: string, departureAt: string, arrivalAt: string, mode: string, originStation: string, destinationStation: string, originCity: string, destinationCity: string } | null, qr: { payload: string, refreshAt: string } | null, offlineQr: { base: string, secret: string, rotationSeconds: number } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number, lastUsedAt: string | null, lastUsedPlace: string | null }> } | null } };
+
+export type ProductRulesQueryVariables = Exact<{
+  productId: Scalars['ID']['input'];
+}>;
+
+
+export type ProductRulesQuery = { productRules: { productId: string, summaryZh: string, changeAllowed: boolean, changeMinHoursBefore: number, refundTiers: Array<{ minHoursBefore: number, feePercent: number }> } };
 
 export type SessionFragment = { token: string, expiresAt: string, travellerId: string, isNewTraveller: boolean };
 
@@ -638,9 +776,9 @@ export type DeleteSavedPassengerMutationVariables = Exact<{
 
 export type DeleteSavedPassengerMutation = { deleteSavedPassenger: boolean };
 
-export type MerchantStaffIdentityFragment = { staffId: string, username: string, displayName: string, role: string, merchantId: string, merchantCode: string, merchantName: string, terminalId: string, terminalCode: string, terminalName: string };
+export type MerchantStaffIdentityFragment = { staffId: string, username: string, displayName: string, role: string, merchantId: string, merchantCode: string, merchantName: string, merchantKind: string, terminalId: string, terminalCode: string, terminalName: string };
 
-export type MerchantScanResultFragment = { scanNonce: string, kind: string, ref: string, scannedAt: string, expiresAt: string, allowed: boolean, reason: string | null, tickets: Array<{ id: string, code: string, status: string, productName: string, shared: boolean, passengerName: string | null, passengerType: string | null, validFrom: string, validUntil: string, redeemable: boolean, reason: string | null, lines: Array<{ id: string, name: string, merchantName: string, own: boolean, usesTotal: number | null, usesLeft: number | null, redeemable: boolean, reason: string | null, lastRedeemedAt: string | null, lastRedeemedTerminal: string | null }> }> };
+export type MerchantScanResultFragment = { scanNonce: string, kind: string, ref: string, scannedAt: string, expiresAt: string, allowed: boolean, reason: string | null, departureTripId: string | null, tickets: Array<{ id: string, code: string, status: string, productName: string, shared: boolean, passengerName: string | null, passengerType: string | null, validFrom: string, validUntil: string, tripId: string | null, departureAt: string | null, redeemable: boolean, reason: string | null, lines: Array<{ id: string, name: string, merchantName: string, own: boolean, usesTotal: number | null, usesLeft: number | null, redeemable: boolean, reason: string | null, lastRedeemedAt: string | null, lastRedeemedTerminal: string | null }> }> };
 
 export type MerchantRedemptionFragment = { id: string, at: string, terminalId: string, terminalCode: string, terminalName: string, staffUsername: string, ticketId: string, ticketCode: string, ticketStatus: string, lineId: string, lineName: string, usesLeft: number, usesTotal: number, productName: string, passengerName: string | null, replayed: boolean };
 
@@ -658,34 +796,37 @@ export type MerchantStaffLoginMutationVariables = Exact<{
 }>;
 
 
-export type MerchantStaffLoginMutation = { staffLogin: { token: string, expiresAt: string, staff: { staffId: string, username: string, displayName: string, role: string, merchantId: string, merchantCode: string, merchantName: string, terminalId: string, terminalCode: string, terminalName: string } } };
+export type MerchantStaffLoginMutation = { staffLogin: { token: string, expiresAt: string, staff: { staffId: string, username: string, displayName: string, role: string, merchantId: string, merchantCode: string, merchantName: string, merchantKind: string, terminalId: string, terminalCode: string, terminalName: string } } };
 
 export type MerchantStaffMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MerchantStaffMeQuery = { staffMe: { staffId: string, username: string, displayName: string, role: string, merchantId: string, merchantCode: string, merchantName: string, terminalId: string, terminalCode: string, terminalName: string } };
+export type MerchantStaffMeQuery = { staffMe: { staffId: string, username: string, displayName: string, role: string, merchantId: string, merchantCode: string, merchantName: string, merchantKind: string, terminalId: string, terminalCode: string, terminalName: string } };
 
 export type MerchantScanCodeMutationVariables = Exact<{
   payload: Scalars['String']['input'];
+  tripId?: InputMaybe<Scalars['ID']['input']>;
 }>;
 
 
-export type MerchantScanCodeMutation = { scanCode: { scanNonce: string, kind: string, ref: string, scannedAt: string, expiresAt: string, allowed: boolean, reason: string | null, tickets: Array<{ id: string, code: string, status: string, productName: string, shared: boolean, passengerName: string | null, passengerType: string | null, validFrom: string, validUntil: string, redeemable: boolean, reason: string | null, lines: Array<{ id: string, name: string, merchantName: string, own: boolean, usesTotal: number | null, usesLeft: number | null, redeemable: boolean, reason: string | null, lastRedeemedAt: string | null, lastRedeemedTerminal: string | null }> }> } };
+export type MerchantScanCodeMutation = { scanCode: { scanNonce: string, kind: string, ref: string, scannedAt: string, expiresAt: string, allowed: boolean, reason: string | null, departureTripId: string | null, tickets: Array<{ id: string, code: string, status: string, productName: string, shared: boolean, passengerName: string | null, passengerType: string | null, validFrom: string, validUntil: string, tripId: string | null, departureAt: string | null, redeemable: boolean, reason: string | null, lines: Array<{ id: string, name: string, merchantName: string, own: boolean, usesTotal: number | null, usesLeft: number | null, redeemable: boolean, reason: string | null, lastRedeemedAt: string | null, lastRedeemedTerminal: string | null }> }> } };
 
 export type MerchantScanTicketCodeMutationVariables = Exact<{
   code: Scalars['String']['input'];
+  tripId?: InputMaybe<Scalars['ID']['input']>;
 }>;
 
 
-export type MerchantScanTicketCodeMutation = { scanTicketCode: { scanNonce: string, kind: string, ref: string, scannedAt: string, expiresAt: string, allowed: boolean, reason: string | null, tickets: Array<{ id: string, code: string, status: string, productName: string, shared: boolean, passengerName: string | null, passengerType: string | null, validFrom: string, validUntil: string, redeemable: boolean, reason: string | null, lines: Array<{ id: string, name: string, merchantName: string, own: boolean, usesTotal: number | null, usesLeft: number | null, redeemable: boolean, reason: string | null, lastRedeemedAt: string | null, lastRedeemedTerminal: string | null }> }> } };
+export type MerchantScanTicketCodeMutation = { scanTicketCode: { scanNonce: string, kind: string, ref: string, scannedAt: string, expiresAt: string, allowed: boolean, reason: string | null, departureTripId: string | null, tickets: Array<{ id: string, code: string, status: string, productName: string, shared: boolean, passengerName: string | null, passengerType: string | null, validFrom: string, validUntil: string, tripId: string | null, departureAt: string | null, redeemable: boolean, reason: string | null, lines: Array<{ id: string, name: string, merchantName: string, own: boolean, usesTotal: number | null, usesLeft: number | null, redeemable: boolean, reason: string | null, lastRedeemedAt: string | null, lastRedeemedTerminal: string | null }> }> } };
 
 export type MerchantRedeemBatchMutationVariables = Exact<{
   scanNonce: Scalars['String']['input'];
   items: Array<RedeemItemInput> | RedeemItemInput;
+  tripId?: InputMaybe<Scalars['ID']['input']>;
 }>;
 
 
-export type MerchantRedeemBatchMutation = { redeemBatch: Array<{ ticketId: string, lineId: string, redemption: { id: string, at: string, terminalId: string, terminalCode: string, terminalName: string, staffUsername: string, ticketId: string, ticketCode: string, ticketStatus: string, lineId: string, lineName: string, usesLeft: number, usesTotal: number, productName: string, passengerName: string | null, replayed: boolean } | null, error: { code: string, message: string, redeemedAt: string | null, terminalCode: string | null, terminalName: string | null } | null }> };
+export type MerchantRedeemBatchMutation = { redeemBatch: Array<{ ticketId: string, lineId: string, redemption: { id: string, at: string, terminalId: string, terminalCode: string, terminalName: string, staffUsername: string, ticketId: string, ticketCode: string, ticketStatus: string, lineId: string, lineName: string, usesLeft: number, usesTotal: number, productName: string, passengerName: string | null, replayed: boolean } | null, error: { code: string, message: string, redeemedAt: string | null, terminalCode: string | null, terminalName: string | null, departureAt: string | null, departureTime: string | null } | null }> };
 
 export type MerchantRedemptionLogsQueryVariables = Exact<{
   filter?: InputMaybe<RedemptionLogFilter>;
@@ -752,6 +893,29 @@ export type MerchantCreateEnrolmentCodeMutationVariables = Exact<{
 
 export type MerchantCreateEnrolmentCodeMutation = { createTerminalEnrolmentCode: { terminalId: string, terminalCode: string, code: string, qrPayload: string, expiresAt: string } };
 
+export type MerchantDepartureFragment = { tripId: string, routeCode: string, mode: string, originZh: string, originEn: string, destinationZh: string, destinationEn: string, departureAt: string, arrivalAt: string, status: string, expected: number, boarded: number };
+
+export type MerchantDeparturesQueryVariables = Exact<{
+  date?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type MerchantDeparturesQuery = { departures: Array<{ tripId: string, routeCode: string, mode: string, originZh: string, originEn: string, destinationZh: string, destinationEn: string, departureAt: string, arrivalAt: string, status: string, expected: number, boarded: number }> };
+
+export type MerchantDepartureQueryVariables = Exact<{
+  tripId: Scalars['ID']['input'];
+}>;
+
+
+export type MerchantDepartureQuery = { departure: { tripId: string, routeCode: string, mode: string, originZh: string, originEn: string, destinationZh: string, destinationEn: string, departureAt: string, arrivalAt: string, status: string, expected: number, boarded: number } };
+
+export type MerchantDepartureBoardingSubscriptionVariables = Exact<{
+  tripId: Scalars['ID']['input'];
+}>;
+
+
+export type MerchantDepartureBoardingSubscription = { departureBoarding: { tripId: string, routeCode: string, mode: string, originZh: string, originEn: string, destinationZh: string, destinationEn: string, departureAt: string, arrivalAt: string, status: string, expected: number, boarded: number } };
+
 export type NotificationTemplatesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -773,9 +937,16 @@ export type MyNotificationsQueryVariables = Exact<{
 
 export type MyNotificationsQuery = { myNotifications: Array<{ id: string, kind: string, title: string, status: string, orderId: string | null, ticketId: string | null, createdAt: string, sentAt: string | null, fields: Array<{ key: string, label: string, value: string }> }> };
 
+export type MyOrderUpdatedSubscriptionVariables = Exact<{
+  orderId: Scalars['ID']['input'];
+}>;
+
+
+export type MyOrderUpdatedSubscription = { myOrderUpdated: { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, promotionCode: string | null, passengers: Array<{ id: string, name: string, passengerType: PassengerType, phoneMasked: string | null }>, qr: { payload: string, refreshAt: string } | null, offlineQr: { base: string, secret: string, rotationSeconds: number } | null, tickets: Array<{ id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, changeable: boolean, changeDeadline: string | null, trip: { tripId: string, departureAt: string, arrivalAt: string, mode: string, originStation: string, destinationStation: string, originCity: string, destinationCity: string } | null, qr: { payload: string, refreshAt: string } | null, offlineQr: { base: string, secret: string, rotationSeconds: number } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number, lastUsedAt: string | null, lastUsedPlace: string | null }> }>, refunds: Array<{ id: string, refundNo: string, kind: string, status: string, amount: number, fee: number, currency: string, failureReason: string | null, createdAt: string, completedAt: string | null, ticketCodes: Array<string> }>, lines: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> } };
+
 export type OrderSummaryFragment = { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, promotionCode: string | null, lines: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> };
 
-export type TicketCardFragment = { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, qr: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> };
+export type TicketCardFragment = { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, changeable: boolean, changeDeadline: string | null, trip: { tripId: string, departureAt: string, arrivalAt: string, mode: string, originStation: string, destinationStation: string, originCity: string, destinationCity: string } | null, qr: { payload: string, refreshAt: string } | null, offlineQr: { base: string, secret: string, rotationSeconds: number } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number, lastUsedAt: string | null, lastUsedPlace: string | null }> };
 
 export type CreateOrderMutationVariables = Exact<{
   input: CreateOrderInput;
@@ -796,7 +967,7 @@ export type OrderDetailQueryVariables = Exact<{
 }>;
 
 
-export type OrderDetailQuery = { order: { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, promotionCode: string | null, passengers: Array<{ id: string, name: string, passengerType: PassengerType, phoneMasked: string | null }>, qr: { payload: string, refreshAt: string } | null, tickets: Array<{ id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, qr: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> }>, refunds: Array<{ id: string, refundNo: string, kind: string, status: string, amount: number, fee: number, currency: string, failureReason: string | null, createdAt: string, completedAt: string | null, ticketCodes: Array<string> }>, lines: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> } };
+export type OrderDetailQuery = { order: { id: string, orderNo: string, status: string, currency: string, totalAmount: number, discountAmount: number, lockExpireAt: string, createdAt: string, paidAt: string | null, cancelledAt: string | null, cancelReason: string | null, promotionCode: string | null, passengers: Array<{ id: string, name: string, passengerType: PassengerType, phoneMasked: string | null }>, qr: { payload: string, refreshAt: string } | null, offlineQr: { base: string, secret: string, rotationSeconds: number } | null, tickets: Array<{ id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, changeable: boolean, changeDeadline: string | null, trip: { tripId: string, departureAt: string, arrivalAt: string, mode: string, originStation: string, destinationStation: string, originCity: string, destinationCity: string } | null, qr: { payload: string, refreshAt: string } | null, offlineQr: { base: string, secret: string, rotationSeconds: number } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number, lastUsedAt: string | null, lastUsedPlace: string | null }> }>, refunds: Array<{ id: string, refundNo: string, kind: string, status: string, amount: number, fee: number, currency: string, failureReason: string | null, createdAt: string, completedAt: string | null, ticketCodes: Array<string> }>, lines: Array<{ id: string, productId: string, productName: string, tripId: string | null, travelDate: string, passengerType: PassengerType, qty: number, unitPrice: number, discount: number, subtotal: number }> } };
 
 export type MyOrdersQueryVariables = Exact<{
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -819,14 +990,14 @@ export type MyTicketsQueryVariables = Exact<{
 }>;
 
 
-export type MyTicketsQuery = { myTickets: Array<{ id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, qr: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> }> };
+export type MyTicketsQuery = { myTickets: Array<{ id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, changeable: boolean, changeDeadline: string | null, trip: { tripId: string, departureAt: string, arrivalAt: string, mode: string, originStation: string, destinationStation: string, originCity: string, destinationCity: string } | null, qr: { payload: string, refreshAt: string } | null, offlineQr: { base: string, secret: string, rotationSeconds: number } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number, lastUsedAt: string | null, lastUsedPlace: string | null }> }> };
 
 export type TicketByCodeQueryVariables = Exact<{
   code: Scalars['String']['input'];
 }>;
 
 
-export type TicketByCodeQuery = { ticket: { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, qr: { payload: string, refreshAt: string } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number }> } };
+export type TicketByCodeQuery = { ticket: { id: string, code: string, orderId: string, orderNo: string, productId: string, productName: string, passengerName: string | null, passengerType: string | null, travelDate: string, validFrom: string, validUntil: string, shared: boolean, status: string, tripId: string | null, changeable: boolean, changeDeadline: string | null, trip: { tripId: string, departureAt: string, arrivalAt: string, mode: string, originStation: string, destinationStation: string, originCity: string, destinationCity: string } | null, qr: { payload: string, refreshAt: string } | null, offlineQr: { base: string, secret: string, rotationSeconds: number } | null, lines: Array<{ id: string, name: string, merchantName: string, usesLeft: number, usesTotal: number, lastUsedAt: string | null, lastUsedPlace: string | null }> } };
 
 export type RefundQuoteQueryVariables = Exact<{
   orderId: Scalars['ID']['input'];
@@ -834,7 +1005,7 @@ export type RefundQuoteQueryVariables = Exact<{
 }>;
 
 
-export type RefundQuoteQuery = { refundQuote: { orderId: string, currency: string, totalFee: number, totalAmount: number, items: Array<{ ticketCode: string, refundable: boolean, reason: string | null, price: number, hoursBefore: number, feePercent: number | null, fee: number, amount: number }> } };
+export type RefundQuoteQuery = { refundQuote: { orderId: string, currency: string, totalFee: number, totalAmount: number, items: Array<{ ticketCode: string, refundable: boolean, reason: string | null, price: number, hoursBefore: number, feePercent: number | null, fee: number, amount: number, nextFeeAt: string | null, nextFeeHoursBefore: number | null, nextFeePercent: number | null, nextFee: number | null }> } };
 
 export type RequestRefundMutationVariables = Exact<{
   orderId: Scalars['ID']['input'];
@@ -892,8 +1063,8 @@ export const AdminUpsertRouteDocument: Operation<AdminUpsertRouteMutation, Admin
 export const AdminTripsDocument: Operation<AdminTripsQuery, AdminTripsQueryVariables> = {
   name: "AdminTrips",
   kind: "query",
-  hash: "960075833c3c09f5481e1320a41803a8ae139674b7bfae58a9d079233e1d31ec",
-  query: "query AdminTrips($routeId: ID, $fromDate: String, $toDate: String, $status: String, $limit: Int, $offset: Int) {\n  adminTrips(\n    routeId: $routeId\n    fromDate: $fromDate\n    toDate: $toDate\n    status: $status\n    limit: $limit\n    offset: $offset\n  ) {\n    total\n    items {\n      id\n      routeId\n      productId\n      departureAt\n      arrivalAt\n      capacity\n      sold\n      locked\n      available\n      status\n    }\n  }\n}",
+  hash: "1692d7aa192b03900aafabba4c48437c2bb652609f029da8d85a0752d537185c",
+  query: "query AdminTrips($routeId: ID, $fromDate: String, $toDate: String, $status: String, $limit: Int, $offset: Int, $sort: String) {\n  adminTrips(\n    routeId: $routeId\n    fromDate: $fromDate\n    toDate: $toDate\n    status: $status\n    limit: $limit\n    offset: $offset\n    sort: $sort\n  ) {\n    total\n    items {\n      id\n      routeId\n      productId\n      departureAt\n      arrivalAt\n      capacity\n      sold\n      locked\n      available\n      status\n    }\n  }\n}",
 };
 
 export const AdminUpsertTripDocument: Operation<AdminUpsertTripMutation, AdminUpsertTripMutationVariables> = {
@@ -1060,15 +1231,15 @@ export const AdminCreateEnrolmentCodeDocument: Operation<AdminCreateEnrolmentCod
 export const AdminMetricsDocument: Operation<AdminMetricsQuery, AdminMetricsQueryVariables> = {
   name: "AdminMetrics",
   kind: "query",
-  hash: "007aac624098ad9f98f143a7b3d669680ce4d1867abeeb7d0f9d297571444fad",
-  query: "query AdminMetrics($fromDate: String, $toDate: String) {\n  adminMetrics(fromDate: $fromDate, toDate: $toDate) {\n    from\n    to\n    generatedAt\n    ordersByStatus {\n      key\n      count\n    }\n    ticketsByStatus {\n      key\n      count\n    }\n    salesByDay {\n      date\n      orders\n      amount\n    }\n    refundsByDay {\n      date\n      count\n      amount\n    }\n    salesByProduct {\n      productId\n      name\n      orders\n      amount\n    }\n    redemptionsByMerchant {\n      merchantId\n      name\n      count\n    }\n    conversion {\n      created\n      paid\n      expired\n      cancelled\n      rate\n    }\n    outbox {\n      pending\n      dead\n      oldestPendingSeconds\n    }\n    notifications {\n      key\n      count\n    }\n    paymentAnomalies\n    reconciliationDifferences\n  }\n}",
+  hash: "d56659d663a0ccb22a67d039f3ced86d1a4778bb5334c5fc623942a439950961",
+  query: "query AdminMetrics($fromDate: String, $toDate: String) {\n  adminMetrics(fromDate: $fromDate, toDate: $toDate) {\n    from\n    to\n    generatedAt\n    ordersByStatus {\n      key\n      count\n    }\n    ticketsByStatus {\n      key\n      count\n    }\n    salesByDay {\n      date\n      orders\n      amount\n    }\n    refundsByDay {\n      date\n      count\n      amount\n    }\n    salesByProduct {\n      productId\n      name\n      orders\n      amount\n    }\n    redemptionsByMerchant {\n      merchantId\n      name\n      count\n    }\n    conversion {\n      created\n      paid\n      expired\n      cancelled\n      rate\n    }\n    outbox {\n      pending\n      dead\n      oldestPendingSeconds\n    }\n    notifications {\n      key\n      count\n    }\n    paymentAnomalies\n    reconciliationDifferences\n    reconciliationDifferencesByKind {\n      key\n      count\n    }\n    salesWindows {\n      days\n      from\n      to\n      orders\n      amount\n      byProduct {\n        productId\n        name\n        orders\n        amount\n      }\n    }\n    productSalesSeries {\n      date\n      productId\n      name\n      orders\n      amount\n    }\n    redemptionsByMerchantDay {\n      date\n      merchantId\n      count\n    }\n    notificationBacklog {\n      pending\n      sending\n      failed\n      unconfirmed\n      dead\n      oldestPendingSeconds\n      failures {\n        id\n        kind\n        status\n        reason\n        lastError\n        attempts\n        createdAt\n      }\n    }\n    rollups {\n      foldedAt\n      lagSeconds\n      backfilled\n    }\n  }\n}",
 };
 
 export const AdminOrdersDocument: Operation<AdminOrdersQuery, AdminOrdersQueryVariables> = {
   name: "AdminOrders",
   kind: "query",
-  hash: "c82fac13dcd2efb43bbecca458aefd3b45f9599b59389592b5824f654eb5c6cb",
-  query: "query AdminOrders($status: String, $fromDate: String, $toDate: String, $orderNo: String, $limit: Int, $offset: Int) {\n  adminOrders(\n    status: $status\n    fromDate: $fromDate\n    toDate: $toDate\n    orderNo: $orderNo\n    limit: $limit\n    offset: $offset\n  ) {\n    total\n    items {\n      id\n      orderNo\n      travellerId\n      status\n      currency\n      totalAmount\n      discountAmount\n      createdAt\n      paidAt\n      cancelledAt\n      cancelReason\n      lockExpireAt\n      snapshot\n    }\n  }\n}",
+  hash: "9955e0a9d576cd977282266fb619f784e5bb8121bfc75d4b2b0a5af697773a2e",
+  query: "query AdminOrders($status: String, $fromDate: String, $toDate: String, $orderNo: String, $search: String, $searchKind: String, $sort: String, $limit: Int, $offset: Int) {\n  adminOrders(\n    status: $status\n    fromDate: $fromDate\n    toDate: $toDate\n    orderNo: $orderNo\n    search: $search\n    searchKind: $searchKind\n    sort: $sort\n    limit: $limit\n    offset: $offset\n  ) {\n    total\n    searchKind\n    items {\n      id\n      orderNo\n      travellerId\n      status\n      currency\n      totalAmount\n      discountAmount\n      createdAt\n      paidAt\n      cancelledAt\n      cancelReason\n      lockExpireAt\n      snapshot\n    }\n  }\n}",
 };
 
 export const AdminAuditLogDocument: Operation<AdminAuditLogQuery, AdminAuditLogQueryVariables> = {
@@ -1081,8 +1252,15 @@ export const AdminAuditLogDocument: Operation<AdminAuditLogQuery, AdminAuditLogQ
 export const AdminPaymentAnomaliesDocument: Operation<AdminPaymentAnomaliesQuery, AdminPaymentAnomaliesQueryVariables> = {
   name: "AdminPaymentAnomalies",
   kind: "query",
-  hash: "0206285d22c04534d5319113f7f4d9e6fb20cb682f383c9e9492bf41a4ca25eb",
-  query: "query AdminPaymentAnomalies($unresolvedOnly: Boolean!) {\n  adminPaymentAnomalies(unresolvedOnly: $unresolvedOnly) {\n    id\n    kind\n    gateway\n    gatewayTxnId\n    orderId\n    orderNo\n    amount\n    detail\n    resolved\n    createdAt\n  }\n}",
+  hash: "7c474f38f462d58ea623aff54b67064a1e1aca09a7ddeb76bd2e65c2a6d75307",
+  query: "query AdminPaymentAnomalies($unresolvedOnly: Boolean!) {\n  adminPaymentAnomalies(unresolvedOnly: $unresolvedOnly) {\n    id\n    kind\n    gateway\n    gatewayTxnId\n    orderId\n    orderNo\n    amount\n    detail\n    resolved\n    resolvedAt\n    resolvedBy\n    resolutionNote\n    createdAt\n  }\n}",
+};
+
+export const AdminResolvePaymentAnomalyDocument: Operation<AdminResolvePaymentAnomalyMutation, AdminResolvePaymentAnomalyMutationVariables> = {
+  name: "AdminResolvePaymentAnomaly",
+  kind: "mutation",
+  hash: "02897eb8b19c01b03a94660843fb96936a0c52ec341a3b3efe9b617ad2fa94c1",
+  query: "mutation AdminResolvePaymentAnomaly($id: ID!, $reason: String!) {\n  adminResolvePaymentAnomaly(id: $id, reason: $reason) {\n    id\n    resolved\n    resolvedAt\n    resolvedBy\n    resolutionNote\n  }\n}",
 };
 
 export const AdminSettingsDocument: Operation<AdminSettingsQuery, AdminSettingsQueryVariables> = {
@@ -1104,6 +1282,76 @@ export const AdminImportGtfsDocument: Operation<AdminImportGtfsMutation, AdminIm
   kind: "mutation",
   hash: "7a64263e33ea1a559c1d95d9217a1d0cbf9792b83eabd38a2786e3848ec5e055",
   query: "mutation AdminImportGtfs($input: GtfsImportInput!) {\n  adminImportGtfs(input: $input) {\n    ok\n    applied\n    routesCreated\n    routesExisting\n    productsCreated\n    tripsCreated\n    tripsExisting\n    errors {\n      file\n      line\n      message\n    }\n    warnings {\n      file\n      line\n      message\n    }\n  }\n}",
+};
+
+export const AdminOrderDocument: Operation<AdminOrderQuery, AdminOrderQueryVariables> = {
+  name: "AdminOrder",
+  kind: "query",
+  hash: "61cf3557b3079f7036dbd2ce2fe7492456af9463e399723ff2e3aea9c7aa2767",
+  query: "query AdminOrder($id: ID, $orderNo: String) {\n  adminOrder(id: $id, orderNo: $orderNo) {\n    order {\n      id\n      orderNo\n      travellerId\n      status\n      currency\n      totalAmount\n      discountAmount\n      createdAt\n      paidAt\n      cancelledAt\n      cancelReason\n      lockExpireAt\n      snapshot\n    }\n    traveller {\n      id\n      openid\n      nickname\n    }\n    items {\n      id\n      productId\n      productName\n      tripId\n      travelDate\n      departureAt\n      passengerType\n      qty\n      unitPrice\n      discount\n      subtotal\n    }\n    passengers {\n      id\n      name\n      passengerType\n      phone\n    }\n    payments {\n      id\n      gateway\n      gatewayTxnId\n      amount\n      currency\n      status\n      flag\n      source\n      refundStatus\n      createdAt\n    }\n    refunds {\n      id\n      refundNo\n      kind\n      status\n      amount\n      fee\n      currency\n      reason\n      requestedBy\n      failureReason\n      ticketCodes\n      createdAt\n      completedAt\n    }\n    tickets {\n      id\n      code\n      status\n      productName\n      passengerName\n      travelDate\n      validFrom\n      validUntil\n      price\n      shared\n      replacesTicketId\n      lines {\n        id\n        name\n        merchantName\n        usesTotal\n        usesLeft\n      }\n    }\n    redemptions {\n      id\n      at\n      ticketCode\n      lineName\n      merchantName\n      terminalCode\n      staffUsername\n      usesLeftAfter\n      offline\n    }\n    conflicts {\n      id\n      status\n      reason\n      scannedAt\n      ticketCode\n      lineName\n      terminalCode\n      merchantName\n      resolutionNote\n      resolvedBy\n      resolvedAt\n    }\n    notifications {\n      id\n      kind\n      status\n      reason\n      attempts\n      lastError\n      createdAt\n      sentAt\n    }\n    history {\n      id\n      entityType\n      entityId\n      fromState\n      toState\n      actor\n      reason\n      at\n    }\n  }\n}",
+};
+
+export const AdminRetryRefundDocument: Operation<AdminRetryRefundMutation, AdminRetryRefundMutationVariables> = {
+  name: "AdminRetryRefund",
+  kind: "mutation",
+  hash: "f655ebfa6c40abe960776d2ebabd2d9f688345f82862a6585d1e5dab9185bca2",
+  query: "mutation AdminRetryRefund($refundId: ID!, $reason: String!) {\n  adminRetryRefund(refundId: $refundId, reason: $reason) {\n    id\n    status\n  }\n}",
+};
+
+export const AdminResendNotificationDocument: Operation<AdminResendNotificationMutation, AdminResendNotificationMutationVariables> = {
+  name: "AdminResendNotification",
+  kind: "mutation",
+  hash: "cfa7dde8fd5b97096c768002bdfd698a3572c4174a47496f8ef02b097a56f29c",
+  query: "mutation AdminResendNotification($id: ID!, $reason: String!) {\n  adminResendNotification(id: $id, reason: $reason) {\n    id\n    status\n    requeued\n  }\n}",
+};
+
+export const AdminResolveRedemptionConflictDocument: Operation<AdminResolveRedemptionConflictMutation, AdminResolveRedemptionConflictMutationVariables> = {
+  name: "AdminResolveRedemptionConflict",
+  kind: "mutation",
+  hash: "cbb86b0d3d3c8144b385faef8a90465354f955df6c7bd958d2c4d9a1d22f822a",
+  query: "mutation AdminResolveRedemptionConflict($id: ID!, $reason: String!) {\n  adminResolveRedemptionConflict(id: $id, reason: $reason) {\n    id\n    status\n    resolutionNote\n    resolvedBy\n  }\n}",
+};
+
+export const AdminRecentRedemptionsDocument: Operation<AdminRecentRedemptionsQuery, AdminRecentRedemptionsQueryVariables> = {
+  name: "AdminRecentRedemptions",
+  kind: "query",
+  hash: "d51a32f3b9d4328f17d22e9faa60dba574275cfb980e222561ea678b58862ab1",
+  query: "query AdminRecentRedemptions($limit: Int) {\n  adminRecentRedemptions(limit: $limit) {\n    id\n    at\n    ticketCode\n    productName\n    lineName\n    merchantName\n    terminalCode\n    offline\n  }\n}",
+};
+
+export const AdminAccountsDocument: Operation<AdminAccountsQuery, AdminAccountsQueryVariables> = {
+  name: "AdminAccounts",
+  kind: "query",
+  hash: "163e8ef16ea16ca0cc05a7da9bfdc1f95e8cafd2f0111652b726120279cbd8fc",
+  query: "query AdminAccounts {\n  adminAccounts {\n    id\n    username\n    role\n    enabled\n    createdAt\n  }\n}",
+};
+
+export const AdminUpdateAccountDocument: Operation<AdminUpdateAccountMutation, AdminUpdateAccountMutationVariables> = {
+  name: "AdminUpdateAccount",
+  kind: "mutation",
+  hash: "d0a8eb4ca5d72b3b752b5f6e2beb01ffdbdb841536a7bc4dc1c3063664ad91d2",
+  query: "mutation AdminUpdateAccount($id: ID!, $input: AdminAccountUpdateInput!, $reason: String!) {\n  adminUpdateAccount(id: $id, input: $input, reason: $reason) {\n    id\n    username\n    role\n    enabled\n  }\n}",
+};
+
+export const AdminCreateAccountDocument: Operation<AdminCreateAccountMutation, AdminCreateAccountMutationVariables> = {
+  name: "AdminCreateAccount",
+  kind: "mutation",
+  hash: "7c036b2e7ae5e18606b00d4eb2a7e818fe1e3427c1e969ba25117f0ecb2157b7",
+  query: "mutation AdminCreateAccount($username: String!, $password: String!, $role: String!) {\n  adminCreateAccount(username: $username, password: $password, role: $role) {\n    id\n    username\n    role\n  }\n}",
+};
+
+export const AdminReconciliationDifferencesDocument: Operation<AdminReconciliationDifferencesQuery, AdminReconciliationDifferencesQueryVariables> = {
+  name: "AdminReconciliationDifferences",
+  kind: "query",
+  hash: "3f0eefc6d8bed213de407deb12cd34746479eb07ad71dfc142057afdaf9a969f",
+  query: "query AdminReconciliationDifferences($date: String, $unresolvedOnly: Boolean) {\n  adminReconciliationDifferences(date: $date, unresolvedOnly: $unresolvedOnly) {\n    id\n    billDate\n    subject\n    kind\n    key\n    orderNo\n    ours\n    theirs\n    resolved\n    resolution\n    resolvedBy\n  }\n}",
+};
+
+export const AdminResolveReconciliationDifferenceDocument: Operation<AdminResolveReconciliationDifferenceMutation, AdminResolveReconciliationDifferenceMutationVariables> = {
+  name: "AdminResolveReconciliationDifference",
+  kind: "mutation",
+  hash: "9ddd21fd357737a38b0ab1055c924ea3901c8e7f01d76404e96a69c49224a007",
+  query: "mutation AdminResolveReconciliationDifference($id: Int!, $reason: String!, $processPayment: Boolean) {\n  adminResolveReconciliationDifference(\n    id: $id\n    reason: $reason\n    processPayment: $processPayment\n  )\n}",
 };
 
 export const AdminLoginDocument: Operation<AdminLoginMutation, AdminLoginMutationVariables> = {
@@ -1132,6 +1380,41 @@ export const SearchOffersDocument: Operation<SearchOffersQuery, SearchOffersQuer
   kind: "query",
   hash: "a46226915b4551a59df916387f0768f1dcd236d1b6f0b05d096181c66c2c8b18",
   query: "query SearchOffers($input: SearchOffersInput!) {\n  searchOffers(input: $input) {\n    date\n    blackout\n    blackoutReason\n    origin {\n      code\n      nameZh\n      nameEn\n    }\n    destination {\n      code\n      nameZh\n      nameEn\n    }\n    offers {\n      id\n      kind\n      productId\n      productName\n      description\n      travelDate\n      validityDays\n      currency\n      available\n      lowStock\n      unavailableReason\n      totalPrice\n      refundSummary\n      priceLines {\n        passengerType\n        count\n        unitPrice\n        subtotal\n      }\n      entitlements {\n        id\n        name\n        merchantName\n        scope\n        uses\n      }\n      trip {\n        tripId\n        mode\n        routeCode\n        operatorName\n        originStation\n        destinationStation\n        departureAt\n        arrivalAt\n        capacity\n      }\n    }\n  }\n}",
+};
+
+export const ChangeQuoteDocument: Operation<ChangeQuoteQuery, ChangeQuoteQueryVariables> = {
+  name: "ChangeQuote",
+  kind: "query",
+  hash: "68f9fd31c91adddcb239cc3d741a304d6b6f23b0a436bd4956b573c5738b7eb8",
+  query: "query ChangeQuote($ticketCode: String!, $newTripId: ID!) {\n  changeQuote(ticketCode: $ticketCode, newTripId: $newTripId) {\n    ticketCode\n    fromTripId\n    toTripId\n    departureAt\n    arrivalAt\n    oldPrice\n    newPrice\n    difference\n    fee\n  }\n}",
+};
+
+export const RequestChangeDocument: Operation<RequestChangeMutation, RequestChangeMutationVariables> = {
+  name: "RequestChange",
+  kind: "mutation",
+  hash: "c1a5508a3829424621e7edbb09d6d709483e42b10c8b2635485bf125db8e86e4",
+  query: "mutation RequestChange($ticketCode: String!, $newTripId: ID!) {\n  requestChange(ticketCode: $ticketCode, newTripId: $newTripId) {\n    ...TicketChangeView\n  }\n}\n\nfragment TicketCard on Ticket {\n  id\n  code\n  orderId\n  orderNo\n  productId\n  productName\n  passengerName\n  passengerType\n  travelDate\n  validFrom\n  validUntil\n  shared\n  status\n  tripId\n  changeable\n  changeDeadline\n  trip {\n    tripId\n    departureAt\n    arrivalAt\n    mode\n    originStation\n    destinationStation\n    originCity\n    destinationCity\n  }\n  qr {\n    payload\n    refreshAt\n  }\n  offlineQr {\n    base\n    secret\n    rotationSeconds\n  }\n  lines {\n    id\n    name\n    merchantName\n    usesLeft\n    usesTotal\n    lastUsedAt\n    lastUsedPlace\n  }\n}\n\nfragment TicketChangeView on TicketChange {\n  id\n  changeNo\n  status\n  ticketCode\n  fromTripId\n  toTripId\n  oldPrice\n  newPrice\n  difference\n  lockExpireAt\n  completedAt\n  newTicket {\n    ...TicketCard\n  }\n}",
+};
+
+export const PayChangeDocument: Operation<PayChangeMutation, PayChangeMutationVariables> = {
+  name: "PayChange",
+  kind: "mutation",
+  hash: "21e3b4e1aa1966bc6a8a41d8c76870b178ea80cfe0ede9a2e94c3133f9e6916a",
+  query: "mutation PayChange($changeId: ID!) {\n  payChange(changeId: $changeId) {\n    appId\n    timeStamp\n    nonceStr\n    package\n    signType\n    paySign\n  }\n}",
+};
+
+export const TicketChangeDocument: Operation<TicketChangeQuery, TicketChangeQueryVariables> = {
+  name: "TicketChange",
+  kind: "query",
+  hash: "dbb11c0c91cabf8941f62a58edbb0c8f900b02da2359e4c14cb8d71bfddc4ce9",
+  query: "query TicketChange($id: ID!) {\n  ticketChange(id: $id) {\n    ...TicketChangeView\n  }\n}\n\nfragment TicketCard on Ticket {\n  id\n  code\n  orderId\n  orderNo\n  productId\n  productName\n  passengerName\n  passengerType\n  travelDate\n  validFrom\n  validUntil\n  shared\n  status\n  tripId\n  changeable\n  changeDeadline\n  trip {\n    tripId\n    departureAt\n    arrivalAt\n    mode\n    originStation\n    destinationStation\n    originCity\n    destinationCity\n  }\n  qr {\n    payload\n    refreshAt\n  }\n  offlineQr {\n    base\n    secret\n    rotationSeconds\n  }\n  lines {\n    id\n    name\n    merchantName\n    usesLeft\n    usesTotal\n    lastUsedAt\n    lastUsedPlace\n  }\n}\n\nfragment TicketChangeView on TicketChange {\n  id\n  changeNo\n  status\n  ticketCode\n  fromTripId\n  toTripId\n  oldPrice\n  newPrice\n  difference\n  lockExpireAt\n  completedAt\n  newTicket {\n    ...TicketCard\n  }\n}",
+};
+
+export const ProductRulesDocument: Operation<ProductRulesQuery, ProductRulesQueryVariables> = {
+  name: "ProductRules",
+  kind: "query",
+  hash: "7fe42508c9bcc8286e87b8b798d70105a2f7b3ad1794f7c9353616c3bda7b9db",
+  query: "query ProductRules($productId: ID!) {\n  productRules(productId: $productId) {\n    productId\n    summaryZh\n    changeAllowed\n    changeMinHoursBefore\n    refundTiers {\n      minHoursBefore\n      feePercent\n    }\n  }\n}",
 };
 
 export const LoginWithWechatDocument: Operation<LoginWithWechatMutation, LoginWithWechatMutationVariables> = {
@@ -1193,36 +1476,36 @@ export const MerchantEnrolTerminalDocument: Operation<MerchantEnrolTerminalMutat
 export const MerchantStaffLoginDocument: Operation<MerchantStaffLoginMutation, MerchantStaffLoginMutationVariables> = {
   name: "MerchantStaffLogin",
   kind: "mutation",
-  hash: "d08dc6401f1a54c4feb7807fbb82d3b4d5ee54a6ae6c047b63004f63ec6afb06",
-  query: "mutation MerchantStaffLogin($input: StaffLoginInput!) {\n  staffLogin(input: $input) {\n    token\n    expiresAt\n    staff {\n      ...MerchantStaffIdentity\n    }\n  }\n}\n\nfragment MerchantStaffIdentity on StaffIdentity {\n  staffId\n  username\n  displayName\n  role\n  merchantId\n  merchantCode\n  merchantName\n  terminalId\n  terminalCode\n  terminalName\n}",
+  hash: "f6eb7f954d3ee3fa94cd4d4342fae3be96d76ccc68b1f3e68515c92786e6de7c",
+  query: "mutation MerchantStaffLogin($input: StaffLoginInput!) {\n  staffLogin(input: $input) {\n    token\n    expiresAt\n    staff {\n      ...MerchantStaffIdentity\n    }\n  }\n}\n\nfragment MerchantStaffIdentity on StaffIdentity {\n  staffId\n  username\n  displayName\n  role\n  merchantId\n  merchantCode\n  merchantName\n  merchantKind\n  terminalId\n  terminalCode\n  terminalName\n}",
 };
 
 export const MerchantStaffMeDocument: Operation<MerchantStaffMeQuery, MerchantStaffMeQueryVariables> = {
   name: "MerchantStaffMe",
   kind: "query",
-  hash: "7ced3c3268aaa91f86412be70ecb8a39d6a848ce854fdfad9d372b9620c06984",
-  query: "query MerchantStaffMe {\n  staffMe {\n    ...MerchantStaffIdentity\n  }\n}\n\nfragment MerchantStaffIdentity on StaffIdentity {\n  staffId\n  username\n  displayName\n  role\n  merchantId\n  merchantCode\n  merchantName\n  terminalId\n  terminalCode\n  terminalName\n}",
+  hash: "e23c042207dadd3ef89ff91a9b0939382136f2e1c977103c039309e61c65e16d",
+  query: "query MerchantStaffMe {\n  staffMe {\n    ...MerchantStaffIdentity\n  }\n}\n\nfragment MerchantStaffIdentity on StaffIdentity {\n  staffId\n  username\n  displayName\n  role\n  merchantId\n  merchantCode\n  merchantName\n  merchantKind\n  terminalId\n  terminalCode\n  terminalName\n}",
 };
 
 export const MerchantScanCodeDocument: Operation<MerchantScanCodeMutation, MerchantScanCodeMutationVariables> = {
   name: "MerchantScanCode",
   kind: "mutation",
-  hash: "443dca9efe3e02b98b1d8cde456515a1ddc996da1d376d57ec9a20141f062e4e",
-  query: "mutation MerchantScanCode($payload: String!) {\n  scanCode(payload: $payload) {\n    ...MerchantScanResult\n  }\n}\n\nfragment MerchantScanResult on ScanResult {\n  scanNonce\n  kind\n  ref\n  scannedAt\n  expiresAt\n  allowed\n  reason\n  tickets {\n    id\n    code\n    status\n    productName\n    shared\n    passengerName\n    passengerType\n    validFrom\n    validUntil\n    redeemable\n    reason\n    lines {\n      id\n      name\n      merchantName\n      own\n      usesTotal\n      usesLeft\n      redeemable\n      reason\n      lastRedeemedAt\n      lastRedeemedTerminal\n    }\n  }\n}",
+  hash: "7462ece9b90a5b70c0d3ad5183ad95a78fb2e3ebef4a626a3cc28f09505cbf2c",
+  query: "mutation MerchantScanCode($payload: String!, $tripId: ID) {\n  scanCode(payload: $payload, tripId: $tripId) {\n    ...MerchantScanResult\n  }\n}\n\nfragment MerchantScanResult on ScanResult {\n  scanNonce\n  kind\n  ref\n  scannedAt\n  expiresAt\n  allowed\n  reason\n  departureTripId\n  tickets {\n    id\n    code\n    status\n    productName\n    shared\n    passengerName\n    passengerType\n    validFrom\n    validUntil\n    tripId\n    departureAt\n    redeemable\n    reason\n    lines {\n      id\n      name\n      merchantName\n      own\n      usesTotal\n      usesLeft\n      redeemable\n      reason\n      lastRedeemedAt\n      lastRedeemedTerminal\n    }\n  }\n}",
 };
 
 export const MerchantScanTicketCodeDocument: Operation<MerchantScanTicketCodeMutation, MerchantScanTicketCodeMutationVariables> = {
   name: "MerchantScanTicketCode",
   kind: "mutation",
-  hash: "5fbc87f1b7dd4632633f834434935fd4f50039d3b234caefedf6b1ae6ec6c9e1",
-  query: "mutation MerchantScanTicketCode($code: String!) {\n  scanTicketCode(code: $code) {\n    ...MerchantScanResult\n  }\n}\n\nfragment MerchantScanResult on ScanResult {\n  scanNonce\n  kind\n  ref\n  scannedAt\n  expiresAt\n  allowed\n  reason\n  tickets {\n    id\n    code\n    status\n    productName\n    shared\n    passengerName\n    passengerType\n    validFrom\n    validUntil\n    redeemable\n    reason\n    lines {\n      id\n      name\n      merchantName\n      own\n      usesTotal\n      usesLeft\n      redeemable\n      reason\n      lastRedeemedAt\n      lastRedeemedTerminal\n    }\n  }\n}",
+  hash: "b68421f0f6e9222a2bbf094e8e5711a41c6196509d8342ff56a4b3dc0d659909",
+  query: "mutation MerchantScanTicketCode($code: String!, $tripId: ID) {\n  scanTicketCode(code: $code, tripId: $tripId) {\n    ...MerchantScanResult\n  }\n}\n\nfragment MerchantScanResult on ScanResult {\n  scanNonce\n  kind\n  ref\n  scannedAt\n  expiresAt\n  allowed\n  reason\n  departureTripId\n  tickets {\n    id\n    code\n    status\n    productName\n    shared\n    passengerName\n    passengerType\n    validFrom\n    validUntil\n    tripId\n    departureAt\n    redeemable\n    reason\n    lines {\n      id\n      name\n      merchantName\n      own\n      usesTotal\n      usesLeft\n      redeemable\n      reason\n      lastRedeemedAt\n      lastRedeemedTerminal\n    }\n  }\n}",
 };
 
 export const MerchantRedeemBatchDocument: Operation<MerchantRedeemBatchMutation, MerchantRedeemBatchMutationVariables> = {
   name: "MerchantRedeemBatch",
   kind: "mutation",
-  hash: "21b811f0e6dc67bedfce3dcae45c390231a06bed6a0d8440d4b1d9483b58ea68",
-  query: "mutation MerchantRedeemBatch($scanNonce: String!, $items: [RedeemItemInput!]!) {\n  redeemBatch(scanNonce: $scanNonce, items: $items) {\n    ticketId\n    lineId\n    redemption {\n      ...MerchantRedemption\n    }\n    error {\n      code\n      message\n      redeemedAt\n      terminalCode\n      terminalName\n    }\n  }\n}\n\nfragment MerchantRedemption on Redemption {\n  id\n  at\n  terminalId\n  terminalCode\n  terminalName\n  staffUsername\n  ticketId\n  ticketCode\n  ticketStatus\n  lineId\n  lineName\n  usesLeft\n  usesTotal\n  productName\n  passengerName\n  replayed\n}",
+  hash: "3ed6781421ee749116e010c22fc8b143043bca5b0dc016e8b3920e47b55c11f7",
+  query: "mutation MerchantRedeemBatch($scanNonce: String!, $items: [RedeemItemInput!]!, $tripId: ID) {\n  redeemBatch(scanNonce: $scanNonce, items: $items, tripId: $tripId) {\n    ticketId\n    lineId\n    redemption {\n      ...MerchantRedemption\n    }\n    error {\n      code\n      message\n      redeemedAt\n      terminalCode\n      terminalName\n      departureAt\n      departureTime\n    }\n  }\n}\n\nfragment MerchantRedemption on Redemption {\n  id\n  at\n  terminalId\n  terminalCode\n  terminalName\n  staffUsername\n  ticketId\n  ticketCode\n  ticketStatus\n  lineId\n  lineName\n  usesLeft\n  usesTotal\n  productName\n  passengerName\n  replayed\n}",
 };
 
 export const MerchantRedemptionLogsDocument: Operation<MerchantRedemptionLogsQuery, MerchantRedemptionLogsQueryVariables> = {
@@ -1288,6 +1571,27 @@ export const MerchantCreateEnrolmentCodeDocument: Operation<MerchantCreateEnrolm
   query: "mutation MerchantCreateEnrolmentCode($terminalId: ID!) {\n  createTerminalEnrolmentCode(terminalId: $terminalId) {\n    terminalId\n    terminalCode\n    code\n    qrPayload\n    expiresAt\n  }\n}",
 };
 
+export const MerchantDeparturesDocument: Operation<MerchantDeparturesQuery, MerchantDeparturesQueryVariables> = {
+  name: "MerchantDepartures",
+  kind: "query",
+  hash: "1a8c86f98489a8398aaea040762199d736dbe6f8e0dfb9cc9f0d29b3cbe17d44",
+  query: "query MerchantDepartures($date: String) {\n  departures(date: $date) {\n    ...MerchantDeparture\n  }\n}\n\nfragment MerchantDeparture on Departure {\n  tripId\n  routeCode\n  mode\n  originZh\n  originEn\n  destinationZh\n  destinationEn\n  departureAt\n  arrivalAt\n  status\n  expected\n  boarded\n}",
+};
+
+export const MerchantDepartureDocument: Operation<MerchantDepartureQuery, MerchantDepartureQueryVariables> = {
+  name: "MerchantDeparture",
+  kind: "query",
+  hash: "582c4218f512ff66b067606040cea901ba13c4152147e08c172b1a9f08090ac3",
+  query: "query MerchantDeparture($tripId: ID!) {\n  departure(tripId: $tripId) {\n    ...MerchantDeparture\n  }\n}\n\nfragment MerchantDeparture on Departure {\n  tripId\n  routeCode\n  mode\n  originZh\n  originEn\n  destinationZh\n  destinationEn\n  departureAt\n  arrivalAt\n  status\n  expected\n  boarded\n}",
+};
+
+export const MerchantDepartureBoardingDocument: Operation<MerchantDepartureBoardingSubscription, MerchantDepartureBoardingSubscriptionVariables> = {
+  name: "MerchantDepartureBoarding",
+  kind: "subscription",
+  hash: "3b143bd297b68d00926455ab9ba9dd897b10a5a9d58d023e1be77b836ab66c24",
+  query: "subscription MerchantDepartureBoarding($tripId: ID!) {\n  departureBoarding(tripId: $tripId) {\n    ...MerchantDeparture\n  }\n}\n\nfragment MerchantDeparture on Departure {\n  tripId\n  routeCode\n  mode\n  originZh\n  originEn\n  destinationZh\n  destinationEn\n  departureAt\n  arrivalAt\n  status\n  expected\n  boarded\n}",
+};
+
 export const NotificationTemplatesDocument: Operation<NotificationTemplatesQuery, NotificationTemplatesQueryVariables> = {
   name: "NotificationTemplates",
   kind: "query",
@@ -1309,6 +1613,13 @@ export const MyNotificationsDocument: Operation<MyNotificationsQuery, MyNotifica
   query: "query MyNotifications($limit: Int, $offset: Int) {\n  myNotifications(limit: $limit, offset: $offset) {\n    id\n    kind\n    title\n    status\n    orderId\n    ticketId\n    createdAt\n    sentAt\n    fields {\n      key\n      label\n      value\n    }\n  }\n}",
 };
 
+export const MyOrderUpdatedDocument: Operation<MyOrderUpdatedSubscription, MyOrderUpdatedSubscriptionVariables> = {
+  name: "MyOrderUpdated",
+  kind: "subscription",
+  hash: "f9a7df526e0c027246218e394168cdc89fb9afdfcf1ac7d9a077b3c29ce4bd18",
+  query: "subscription MyOrderUpdated($orderId: ID!) {\n  myOrderUpdated(orderId: $orderId) {\n    ...OrderSummary\n    passengers {\n      id\n      name\n      passengerType\n      phoneMasked\n    }\n    qr {\n      payload\n      refreshAt\n    }\n    offlineQr {\n      base\n      secret\n      rotationSeconds\n    }\n    tickets {\n      ...TicketCard\n    }\n    refunds {\n      id\n      refundNo\n      kind\n      status\n      amount\n      fee\n      currency\n      failureReason\n      createdAt\n      completedAt\n      ticketCodes\n    }\n  }\n}\n\nfragment OrderSummary on Order {\n  id\n  orderNo\n  status\n  currency\n  totalAmount\n  discountAmount\n  lockExpireAt\n  createdAt\n  paidAt\n  cancelledAt\n  cancelReason\n  promotionCode\n  lines {\n    id\n    productId\n    productName\n    tripId\n    travelDate\n    passengerType\n    qty\n    unitPrice\n    discount\n    subtotal\n  }\n}\n\nfragment TicketCard on Ticket {\n  id\n  code\n  orderId\n  orderNo\n  productId\n  productName\n  passengerName\n  passengerType\n  travelDate\n  validFrom\n  validUntil\n  shared\n  status\n  tripId\n  changeable\n  changeDeadline\n  trip {\n    tripId\n    departureAt\n    arrivalAt\n    mode\n    originStation\n    destinationStation\n    originCity\n    destinationCity\n  }\n  qr {\n    payload\n    refreshAt\n  }\n  offlineQr {\n    base\n    secret\n    rotationSeconds\n  }\n  lines {\n    id\n    name\n    merchantName\n    usesLeft\n    usesTotal\n    lastUsedAt\n    lastUsedPlace\n  }\n}",
+};
+
 export const CreateOrderDocument: Operation<CreateOrderMutation, CreateOrderMutationVariables> = {
   name: "CreateOrder",
   kind: "mutation",
@@ -1326,8 +1637,8 @@ export const CancelOrderDocument: Operation<CancelOrderMutation, CancelOrderMuta
 export const OrderDetailDocument: Operation<OrderDetailQuery, OrderDetailQueryVariables> = {
   name: "OrderDetail",
   kind: "query",
-  hash: "0479e12fb49dce9e926c3c45e0a0aec64c89c1963f36679998158d4e86ebac1c",
-  query: "query OrderDetail($id: ID!) {\n  order(id: $id) {\n    ...OrderSummary\n    passengers {\n      id\n      name\n      passengerType\n      phoneMasked\n    }\n    qr {\n      payload\n      refreshAt\n    }\n    tickets {\n      ...TicketCard\n    }\n    refunds {\n      id\n      refundNo\n      kind\n      status\n      amount\n      fee\n      currency\n      failureReason\n      createdAt\n      completedAt\n      ticketCodes\n    }\n  }\n}\n\nfragment OrderSummary on Order {\n  id\n  orderNo\n  status\n  currency\n  totalAmount\n  discountAmount\n  lockExpireAt\n  createdAt\n  paidAt\n  cancelledAt\n  cancelReason\n  promotionCode\n  lines {\n    id\n    productId\n    productName\n    tripId\n    travelDate\n    passengerType\n    qty\n    unitPrice\n    discount\n    subtotal\n  }\n}\n\nfragment TicketCard on Ticket {\n  id\n  code\n  orderId\n  orderNo\n  productId\n  productName\n  passengerName\n  passengerType\n  travelDate\n  validFrom\n  validUntil\n  shared\n  status\n  tripId\n  qr {\n    payload\n    refreshAt\n  }\n  lines {\n    id\n    name\n    merchantName\n    usesLeft\n    usesTotal\n  }\n}",
+  hash: "aaa9c486585ab58e9b989f56525332b16e8ce495169610713e86f80ab36dd77d",
+  query: "query OrderDetail($id: ID!) {\n  order(id: $id) {\n    ...OrderSummary\n    passengers {\n      id\n      name\n      passengerType\n      phoneMasked\n    }\n    qr {\n      payload\n      refreshAt\n    }\n    offlineQr {\n      base\n      secret\n      rotationSeconds\n    }\n    tickets {\n      ...TicketCard\n    }\n    refunds {\n      id\n      refundNo\n      kind\n      status\n      amount\n      fee\n      currency\n      failureReason\n      createdAt\n      completedAt\n      ticketCodes\n    }\n  }\n}\n\nfragment OrderSummary on Order {\n  id\n  orderNo\n  status\n  currency\n  totalAmount\n  discountAmount\n  lockExpireAt\n  createdAt\n  paidAt\n  cancelledAt\n  cancelReason\n  promotionCode\n  lines {\n    id\n    productId\n    productName\n    tripId\n    travelDate\n    passengerType\n    qty\n    unitPrice\n    discount\n    subtotal\n  }\n}\n\nfragment TicketCard on Ticket {\n  id\n  code\n  orderId\n  orderNo\n  productId\n  productName\n  passengerName\n  passengerType\n  travelDate\n  validFrom\n  validUntil\n  shared\n  status\n  tripId\n  changeable\n  changeDeadline\n  trip {\n    tripId\n    departureAt\n    arrivalAt\n    mode\n    originStation\n    destinationStation\n    originCity\n    destinationCity\n  }\n  qr {\n    payload\n    refreshAt\n  }\n  offlineQr {\n    base\n    secret\n    rotationSeconds\n  }\n  lines {\n    id\n    name\n    merchantName\n    usesLeft\n    usesTotal\n    lastUsedAt\n    lastUsedPlace\n  }\n}",
 };
 
 export const MyOrdersDocument: Operation<MyOrdersQuery, MyOrdersQueryVariables> = {
@@ -1347,22 +1658,22 @@ export const PayOrderDocument: Operation<PayOrderMutation, PayOrderMutationVaria
 export const MyTicketsDocument: Operation<MyTicketsQuery, MyTicketsQueryVariables> = {
   name: "MyTickets",
   kind: "query",
-  hash: "9c88bba4d12efd3a5d9b59a506d379364188e7ed3ef64a2d89a020822f0932c3",
-  query: "query MyTickets($status: String) {\n  myTickets(status: $status) {\n    ...TicketCard\n  }\n}\n\nfragment TicketCard on Ticket {\n  id\n  code\n  orderId\n  orderNo\n  productId\n  productName\n  passengerName\n  passengerType\n  travelDate\n  validFrom\n  validUntil\n  shared\n  status\n  tripId\n  qr {\n    payload\n    refreshAt\n  }\n  lines {\n    id\n    name\n    merchantName\n    usesLeft\n    usesTotal\n  }\n}",
+  hash: "be055599dd1be9f01ef0f0e8ae81e4dbb5db91e9a4e4de70fc03779d4405f22d",
+  query: "query MyTickets($status: String) {\n  myTickets(status: $status) {\n    ...TicketCard\n  }\n}\n\nfragment TicketCard on Ticket {\n  id\n  code\n  orderId\n  orderNo\n  productId\n  productName\n  passengerName\n  passengerType\n  travelDate\n  validFrom\n  validUntil\n  shared\n  status\n  tripId\n  changeable\n  changeDeadline\n  trip {\n    tripId\n    departureAt\n    arrivalAt\n    mode\n    originStation\n    destinationStation\n    originCity\n    destinationCity\n  }\n  qr {\n    payload\n    refreshAt\n  }\n  offlineQr {\n    base\n    secret\n    rotationSeconds\n  }\n  lines {\n    id\n    name\n    merchantName\n    usesLeft\n    usesTotal\n    lastUsedAt\n    lastUsedPlace\n  }\n}",
 };
 
 export const TicketByCodeDocument: Operation<TicketByCodeQuery, TicketByCodeQueryVariables> = {
   name: "TicketByCode",
   kind: "query",
-  hash: "584a2a1b26899557cc55973e99df53d24c780a615e5da32f15bde57007ef18ec",
-  query: "query TicketByCode($code: String!) {\n  ticket(code: $code) {\n    ...TicketCard\n  }\n}\n\nfragment TicketCard on Ticket {\n  id\n  code\n  orderId\n  orderNo\n  productId\n  productName\n  passengerName\n  passengerType\n  travelDate\n  validFrom\n  validUntil\n  shared\n  status\n  tripId\n  qr {\n    payload\n    refreshAt\n  }\n  lines {\n    id\n    name\n    merchantName\n    usesLeft\n    usesTotal\n  }\n}",
+  hash: "25e6e9969736e4ec423bd9bf7c65facdeb39b9bad934625fcf4f9186c74f78c5",
+  query: "query TicketByCode($code: String!) {\n  ticket(code: $code) {\n    ...TicketCard\n  }\n}\n\nfragment TicketCard on Ticket {\n  id\n  code\n  orderId\n  orderNo\n  productId\n  productName\n  passengerName\n  passengerType\n  travelDate\n  validFrom\n  validUntil\n  shared\n  status\n  tripId\n  changeable\n  changeDeadline\n  trip {\n    tripId\n    departureAt\n    arrivalAt\n    mode\n    originStation\n    destinationStation\n    originCity\n    destinationCity\n  }\n  qr {\n    payload\n    refreshAt\n  }\n  offlineQr {\n    base\n    secret\n    rotationSeconds\n  }\n  lines {\n    id\n    name\n    merchantName\n    usesLeft\n    usesTotal\n    lastUsedAt\n    lastUsedPlace\n  }\n}",
 };
 
 export const RefundQuoteDocument: Operation<RefundQuoteQuery, RefundQuoteQueryVariables> = {
   name: "RefundQuote",
   kind: "query",
-  hash: "aa84e3cb2f748086aa886c0dddcad4c10ce5d629126067e1e9b77e47f861aef2",
-  query: "query RefundQuote($orderId: ID!, $ticketCodes: [String!]) {\n  refundQuote(orderId: $orderId, ticketCodes: $ticketCodes) {\n    orderId\n    currency\n    totalFee\n    totalAmount\n    items {\n      ticketCode\n      refundable\n      reason\n      price\n      hoursBefore\n      feePercent\n      fee\n      amount\n    }\n  }\n}",
+  hash: "676bb22b0492587c559169135b11f4d5ce68c6f537ae68a80617c7f1f1bfc5d1",
+  query: "query RefundQuote($orderId: ID!, $ticketCodes: [String!]) {\n  refundQuote(orderId: $orderId, ticketCodes: $ticketCodes) {\n    orderId\n    currency\n    totalFee\n    totalAmount\n    items {\n      ticketCode\n      refundable\n      reason\n      price\n      hoursBefore\n      feePercent\n      fee\n      amount\n      nextFeeAt\n      nextFeeHoursBefore\n      nextFeePercent\n      nextFee\n    }\n  }\n}",
 };
 
 export const RequestRefundDocument: Operation<RequestRefundMutation, RequestRefundMutationVariables> = {

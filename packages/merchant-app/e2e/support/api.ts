@@ -1,9 +1,12 @@
+import { E2E_PERSISTED_QUERY_HEADERS } from '../../../server/test/support/api-server-process';
+
 /** Direct calls to the server beside the app (set-up and checks the UI cannot do). */
 export function apiClient(url: string) {
   const gql = async <T = any>(query: string, variables: Record<string, unknown> = {}, token: string | null = null): Promise<T> => {
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      // Free-form documents: the server enforces persisted queries for the app, these set-up calls carry the bypass key.
+      headers: { 'content-type': 'application/json', ...E2E_PERSISTED_QUERY_HEADERS, ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as { data: T; errors?: any[] };
@@ -33,6 +36,17 @@ export function apiClient(url: string) {
       const mine = await rest('GET', '/my/tickets');
       const tickets = mine.body.tickets.filter((t: any) => t.order_id === order.body.order_id).sort((a: any, b: any) => Number(a.shared) - Number(b.shared));
       return { orderId: order.body.order_id, codes: tickets.map((t: any) => t.ticket_code) };
+    },
+    /** Orders and pays `qty` tickets of one departure (a trip of the product's route) as user123; their codes. */
+    async buyTrip(productId: number, tripId: string, qty = 1): Promise<string[]> {
+      const order = await rest('POST', '/orders', { items: [{ product_id: productId, trip_id: Number(tripId), qty }] });
+      if (order.status !== 200) throw new Error(`order: ${JSON.stringify(order.body)}`);
+      const paid = await rest('POST', '/payments/notify', {
+        order_id: order.body.order_id, gateway_txn_id: `T-merchant-e2e-${Date.now()}-${++txn}`, status: 'SUCCESS', amount: order.body.total_amount,
+      }, null);
+      if (paid.status !== 200) throw new Error(`pay: ${JSON.stringify(paid.body)}`);
+      const mine = await rest('GET', '/my/tickets');
+      return mine.body.tickets.filter((t: any) => t.order_id === order.body.order_id).map((t: any) => t.ticket_code as string);
     },
     /** The traveller's current QR payload of a ticket (as the wallet refreshes it). */
     async qrOf(code: string): Promise<string> {

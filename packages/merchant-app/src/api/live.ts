@@ -1,6 +1,8 @@
 import Taro from '@tarojs/taro';
 import { createClient, type Client } from 'graphql-ws';
 import {
+  miniProgramWebSocket,
+  type ConnectSocket,
   MerchantRedemptionLogsDocument, MerchantRedemptionRecordedDocument, type MerchantRedemptionFragment, type MerchantRedemptionLogsQuery,
 } from '@deeptravel/client';
 import { startOfDayHk } from '../lib/format';
@@ -67,47 +69,8 @@ async function catchUp(): Promise<void> {
   liveStore.set((s) => ({ ...s, entries: merge(s.entries, got) }));
 }
 
-/** A WebSocket over Taro.connectSocket, for graphql-ws in the mini-program (it has no WebSocket class). */
-class TaroSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  readyState = 0;
-  protocol = '';
-  onopen: ((e: unknown) => void) | null = null;
-  onclose: ((e: { code: number; reason: string }) => void) | null = null;
-  onerror: ((e: unknown) => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  private task: Taro.SocketTask | null = null;
-
-  constructor(url: string, protocols?: string | string[]) {
-    const protocol = Array.isArray(protocols) ? protocols : protocols ? [protocols] : [];
-    void Taro.connectSocket({ url, protocols: protocol }).then((task) => {
-      this.task = task;
-      task.onOpen(() => {
-        this.readyState = 1;
-        this.protocol = protocol[0] ?? '';
-        this.onopen?.({});
-      });
-      task.onClose((e) => {
-        this.readyState = 3;
-        this.onclose?.({ code: e.code ?? 1000, reason: e.reason ?? '' });
-      });
-      task.onError((e) => this.onerror?.(e));
-      task.onMessage((m) => this.onmessage?.({ data: String(m.data) }));
-    });
-  }
-
-  send(data: string): void {
-    this.task?.send({ data });
-  }
-
-  close(code?: number, reason?: string): void {
-    this.readyState = 2;
-    this.task?.close({ code, reason });
-  }
-}
+/** A WebSocket over Taro.connectSocket, for graphql-ws in the mini-program (it has no WebSocket class): the shared one. */
+export const TaroSocket = miniProgramWebSocket(Taro.connectSocket as unknown as ConnectSocket);
 
 let ws: Client | null = null;
 let unsubscribe: (() => void) | null = null;

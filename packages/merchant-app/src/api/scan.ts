@@ -4,6 +4,8 @@ import {
 import { checkOfflineCode, checkOfflineTicketCode } from '@deeptravel/shared';
 import { classifyInput, fromOffline, fromOnline, reasonWords, refused, type ScanView } from '../lib/verdict';
 import { uuid } from '../lib/format';
+import { t } from '../lib/i18n';
+import { chosenTripId, refreshDeparture } from './departures';
 import { gql, isNetworkError, serverNow } from './client';
 import { connectivity, noteFailure } from './connectivity';
 import { sessionStore } from './device';
@@ -15,7 +17,10 @@ function scanOffline(kind: 'qr' | 'ticket', value: string): ScanView {
   const state = offlineStore.get().state;
   const staff = sessionStore.get()?.staff;
   if (!state) return refused('NOT_IN_BUNDLE', 'offline', now);
-  const check = kind === 'ticket' ? checkOfflineTicketCode(state, value, localUses(), now) : checkOfflineCode(state, value, localUses(), now);
+  // At a ferry or bus gate the bundle's trip of each ticket is checked against the chosen departure.
+  const trip = chosenTripId();
+  const opts = { departureTripId: trip ? Number(trip) : null };
+  const check = kind === 'ticket' ? checkOfflineTicketCode(state, value, localUses(), now, opts) : checkOfflineCode(state, value, localUses(), now, opts);
   const view = fromOffline(check, staff?.merchantName ?? '', now);
   if (view.verdict !== 'GREEN') {
     enqueueRefusal({ scanNonce: uuid(), scannedAt: new Date(now).toISOString(), reason: view.code ?? 'UNKNOWN', qrRef: view.ref, staffId: staff ? String(staff.staffId) : null });
@@ -30,12 +35,13 @@ function scanOffline(kind: 'qr' | 'ticket', value: string): ScanView {
 export async function scanInput(raw: string): Promise<ScanView> {
   const input = classifyInput(raw);
   if (input.kind === 'junk') return refused('QR_MALFORMED', 'online', Date.now());
-  if (input.kind === 'enrol') return { ...refused('QR_MALFORMED', 'online', Date.now()), detail: '这是设备激活码，不是车船票' };
+  if (input.kind === 'enrol') return { ...refused('QR_MALFORMED', 'online', Date.now()), detail: t('这是设备激活码，不是车船票', 'This is a terminal enrolment code, not a ticket') };
   if (!connectivity.get().online) return scanOffline(input.kind, input.value);
   try {
+    const tripId = chosenTripId();
     const r = input.kind === 'ticket'
-      ? (await gql(MerchantScanTicketCodeDocument, { code: input.value })).scanTicketCode
-      : (await gql(MerchantScanCodeDocument, { payload: input.value })).scanCode;
+      ? (await gql(MerchantScanTicketCodeDocument, { code: input.value, tripId })).scanTicketCode
+      : (await gql(MerchantScanCodeDocument, { payload: input.value, tripId })).scanCode;
     return fromOnline(r, serverNow());
   } catch (err) {
     if (isNetworkError(err)) {
@@ -63,11 +69,12 @@ export interface LineOutcome {
 export async function redeemLines(view: ScanView, picks: Array<{ ticketId: string; lineId: string }>): Promise<LineOutcome[]> {
   if (view.source === 'online' && view.scanNonce) {
     try {
-      const res = (await gql(MerchantRedeemBatchDocument, { scanNonce: view.scanNonce, items: picks })).redeemBatch;
+      const res = (await gql(MerchantRedeemBatchDocument, { scanNonce: view.scanNonce, items: picks, tripId: chosenTripId() })).redeemBatch;
+      if (res.some((o) => o.redemption)) void refreshDeparture();
       return res.map((o) => ({
         ticketId: String(o.ticketId), lineId: String(o.lineId), ok: !!o.redemption, queued: false,
-        message: o.redemption ? '核销成功' : o.error?.code === 'ALREADY_REDEEMED' && o.error.terminalCode
-          ? `已在 ${o.error.terminalCode} 使用` : reasonWords(o.error?.code),
+        message: o.redemption ? t('核销成功', 'Redeemed') : o.error?.code === 'ALREADY_REDEEMED' && o.error.terminalCode
+          ? t(`已在 ${o.error.terminalCode} 使用`, `Already used on ${o.error.terminalCode}`) : reasonWords(o.error?.code, o.error?.departureAt),
       }));
     } catch (err) {
       if (!isNetworkError(err)) throw err;
@@ -87,5 +94,5 @@ export async function redeemLines(view: ScanView, picks: Array<{ ticketId: strin
     };
   });
   enqueueRedemptions(queued);
-  return picks.map((p) => ({ ...p, ok: true, queued: true, message: '已离线核销，联网后自动上传' }));
+  return picks.map((p) => ({ ...p, ok: true, queued: true, message: t('已离线核销，联网后自动上传', 'Redeemed offline; sent when the network returns') }));
 }

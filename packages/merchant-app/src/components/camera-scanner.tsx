@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { createElement, useEffect, useRef, useState } from 'react';
+import { t } from '../lib/i18n';
 import { Btn } from './ui';
 
 const IS_H5 = process.env.TARO_ENV === 'h5';
@@ -43,7 +44,7 @@ export function CameraScanner({ onScan, paused }: { onScan: (text: string) => vo
           cb.current(text);
         });
       } catch (err) {
-        setError(`无法打开摄像头：${String((err as Error)?.message ?? err)}`);
+        setError(`${t('无法打开摄像头：', 'Cannot open the camera: ')}${String((err as Error)?.message ?? err)}`);
         setOpen(false);
       }
     })();
@@ -61,7 +62,7 @@ export function CameraScanner({ onScan, paused }: { onScan: (text: string) => vo
           .then((r) => onScan(r.result))
           .catch(() => undefined);
       }}>
-        扫描二维码（摄像头）
+        {t('扫描二维码（摄像头）', 'Scan a QR code (camera)')}
       </Btn>
     );
   }
@@ -74,7 +75,7 @@ export function CameraScanner({ onScan, paused }: { onScan: (text: string) => vo
       ) : null}
       {error ? <Text className='hint'>{error}</Text> : null}
       <Btn kind={open ? 'secondary' : 'primary'} testId='scan-camera' onClick={() => setOpen((o) => !o)}>
-        {open ? '关闭摄像头' : '打开摄像头扫码'}
+        {open ? t('关闭摄像头', 'Close the camera') : t('打开摄像头扫码', 'Scan with the camera')}
       </Btn>
     </View>
   );

@@ -2,20 +2,22 @@ import { Text, View } from '@tarojs/components';
 import { useMemo, useState } from 'react';
 import type { LineOutcome } from '../api/scan';
 import { dateTimeHk } from '../lib/format';
-import { PASSENGER_WORDS, reasonWords, type ResultLine, type ResultTicket, type ScanView } from '../lib/verdict';
+import { t, t as tr } from '../lib/i18n';
+import { passengerWords, reasonWords, type ResultLine, type ResultTicket, type ScanView } from '../lib/verdict';
 import { Btn } from './ui';
 
 /** The state of one line in words (with when and where it was used). */
-function lineState(l: ResultLine, outcome: LineOutcome | undefined): { text: string; cls: string } {
+function lineState(l: ResultLine, outcome: LineOutcome | undefined, departureAt: string | null): { text: string; cls: string } {
   if (outcome) return { text: outcome.message, cls: outcome.ok ? 'done' : 'no' };
-  if (!l.own) return { text: `由「${l.merchantName}」核销`, cls: 'other' };
-  const uses = l.usesTotal && l.usesTotal > 1 ? `（剩 ${l.usesLeft}/${l.usesTotal} 次）` : '';
-  if (l.redeemable) return { text: `可核销${uses}`, cls: 'ok' };
+  if (!l.own) return { text: t(`由「${l.merchantName}」核销`, `Redeemed by ${l.merchantName}`), cls: 'other' };
+  const uses = l.usesTotal && l.usesTotal > 1 ? t(`（剩 ${l.usesLeft}/${l.usesTotal} 次）`, ` (${l.usesLeft}/${l.usesTotal} left)`) : '';
+  if (l.redeemable) return { text: `${t('可核销', 'Can redeem')}${uses}`, cls: 'ok' };
   if (l.reason === 'ALREADY_REDEEMED') {
-    const where = l.lastRedeemedAt ? `：${dateTimeHk(l.lastRedeemedAt)} 在 ${l.lastRedeemedTerminal ?? '本机'}` : '';
-    return { text: `已使用${where}`, cls: 'used' };
+    const terminal = l.lastRedeemedTerminal ?? t('本机', 'this terminal');
+    const where = l.lastRedeemedAt ? t(`：${dateTimeHk(l.lastRedeemedAt)} 在 ${terminal}`, `: ${dateTimeHk(l.lastRedeemedAt)} on ${terminal}`) : '';
+    return { text: `${t('已使用', 'Already used')}${where}`, cls: 'used' };
   }
-  return { text: reasonWords(l.reason), cls: 'no' };
+  return { text: reasonWords(l.reason, departureAt), cls: 'no' };
 }
 
 /** The box in front of a line: tickable (empty or ticked), done, used, refused, or another merchant's. */
@@ -30,8 +32,8 @@ function TicketBlock({ t, picked, toggle, outcomes }: { t: ResultTicket; picked:
   return (
     <View className='ticket' data-testid={`ticket-${t.code}`}>
       <View className='ticket__head'>
-        <Text className='ticket__name'>{t.passengerName ?? (t.shared ? '全单共用' : '—')}</Text>
-        {type ? <Text className={`ticket__type ticket__type--${type}`}>{type === 'SHARED' ? '共用' : (PASSENGER_WORDS[type] ?? type)}</Text> : null}
+        <Text className='ticket__name'>{t.passengerName ?? (t.shared ? tr('全单共用', 'Whole order') : '—')}</Text>
+        {type ? <Text className={`ticket__type ticket__type--${type}`}>{type === 'SHARED' ? tr('共用', 'Shared') : passengerWords(type)}</Text> : null}
       </View>
       <Text className='ticket__product'>{t.productName} · {t.code}</Text>
       {t.lines.map((l) => {
@@ -39,7 +41,7 @@ function TicketBlock({ t, picked, toggle, outcomes }: { t: ResultTicket; picked:
         const outcome = outcomes.get(key);
         const can = l.own && l.redeemable && !outcome;
         const on = can && picked.has(key);
-        const st = lineState(l, outcome);
+        const st = lineState(l, outcome, t.departureAt);
         return (
           <View key={l.id} className='line' data-testid={`line-${l.name}`} onClick={() => can && toggle(key)}>
             <View className={`line__check line__check--${mark(can, on, st.cls)}`}>{MARKS[mark(can, on, st.cls)]}</View>
@@ -83,30 +85,38 @@ export function ResultView({ view, onRedeem, busy, outcomes, onNext }: {
   const toPicks = (keys: string[]) => keys.map((k) => ({ ticketId: k.split(':')[0], lineId: k.split(':')[1] }));
   const allDone = outcomes && outcomes.length > 0 && open.length === 0;
   const verdict = allDone ? (outcomes!.every((o) => o.ok) ? 'GREEN' : 'RED') : view.verdict;
-  const title = allDone ? (outcomes!.every((o) => o.ok) ? (outcomes!.some((o) => o.queued) ? '已离线核销' : '核销成功') : '部分未核销') : view.title;
+  const title = allDone
+    ? (outcomes!.every((o) => o.ok) ? (outcomes!.some((o) => o.queued) ? t('已离线核销', 'Redeemed offline') : t('核销成功', 'Redeemed')) : t('部分未核销', 'Partly refused'))
+    : view.title;
+  const doneCount = (outcomes ?? []).filter((o) => o.ok).length;
+  const queued = (outcomes ?? []).some((o) => o.queued);
 
   return (
     <View className={`result result--${verdict}`} data-testid='result' data-verdict={verdict}>
       <Text className='result__title' data-testid='result-title'>{title}</Text>
       <Text className='result__detail' data-testid='result-detail'>
-        {allDone ? `${outcomes!.filter((o) => o.ok).length} 项已核销${outcomes!.some((o) => o.queued) ? '，联网后自动上传' : ''}` : view.detail}
+        {allDone
+          ? t(`${doneCount} 项已核销${queued ? '，联网后自动上传' : ''}`, `${doneCount} redeemed${queued ? '; sent when the network returns' : ''}`)
+          : view.detail}
       </Text>
-      <Text className='result__source'>{view.source === 'offline' ? '离线核验（按本机数据）' : view.kind === 'ORDER' ? `订单码 · ${view.tickets.length} 张票` : ''}</Text>
+      <Text className='result__source'>
+        {view.source === 'offline' ? t('离线核验（按本机数据）', 'Checked offline (this terminal’s data)') : view.kind === 'ORDER' ? t(`订单码 · ${view.tickets.length} 张票`, `Order code · ${view.tickets.length} tickets`) : ''}
+      </Text>
       {view.concessions.map((c) => (
-        <Text key={c} className='concession' data-testid={`concession-${c}`}>{c === 'CHILD' ? '⚠ 儿童票 请核对身高/年龄' : '⚠ 长者票 请核对证件'}</Text>
+        <Text key={c} className='concession' data-testid={`concession-${c}`}>{c === 'CHILD' ? t('⚠ 儿童票 请核对身高/年龄', '⚠ CHILD ticket: check height / age') : t('⚠ 长者票 请核对证件', '⚠ SENIOR ticket: check the ID')}</Text>
       ))}
       {view.tickets.map((t) => <TicketBlock key={t.id} t={t} picked={picked} toggle={toggle} outcomes={done} />)}
       {open.length ? (
         <View className='row-btns'>
           <Btn kind='go' testId='redeem-selected' disabled={busy || !chosen.length} onClick={() => onRedeem(toPicks(chosen))}>
-            确认核销 {chosen.length} 项
+            {t(`确认核销 ${chosen.length} 项`, `Redeem ${chosen.length}`)}
           </Btn>
           {open.length > 1 ? (
-            <Btn kind='secondary' testId='redeem-all' disabled={busy} onClick={() => onRedeem(toPicks(open))}>全部 {open.length} 项</Btn>
+            <Btn kind='secondary' testId='redeem-all' disabled={busy} onClick={() => onRedeem(toPicks(open))}>{t(`全部 ${open.length} 项`, `All ${open.length}`)}</Btn>
           ) : null}
         </View>
       ) : null}
-      <Btn kind='secondary' testId='next-scan' onClick={onNext}>继续扫码</Btn>
+      <Btn kind='secondary' testId='next-scan' onClick={onNext}>{t('继续扫码', 'Next scan')}</Btn>
     </View>
   );
 }

@@ -1,5 +1,6 @@
 import { Input, Text, View } from '@tarojs/components';
 import { useRef, useState } from 'react';
+import { t } from '../lib/i18n';
 
 /**
  * The keyboard-wedge field: a PDA's built-in scanner "types" the code and presses Enter; staff can
@@ -20,12 +21,12 @@ export function WedgeInput({ onScan, disabled }: { onScan: (text: string) => voi
   // Scanners send Enter as a key: Taro's onConfirm fires for it (and for the soft keyboard's 完成).
   return (
     <View data-testid='wedge'>
-      <Text className='label'>扫码枪 / 手动输入票号（回车确认）</Text>
+      <Text className='label'>{t('扫码枪 / 手动输入票号（回车确认）', 'Scanner / type a ticket code (Enter)')}</Text>
       <Input
         className='input input--wedge'
         value={value}
         focus={!disabled}
-        placeholder='对准扫码或输入 TKT-…'
+        placeholder={t('对准扫码或输入 TKT-…', 'Scan, or type TKT-…')}
         confirmType='done'
         maxlength={4096}
         data-testid='wedge-input'

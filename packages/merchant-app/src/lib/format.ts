@@ -1,3 +1,5 @@
+import { t } from './i18n';
+
 /** Dates and times in Hong Kong time (UTC+8), as staff read them. */
 const HK_OFFSET_MS = 8 * 3600_000;
 
@@ -11,6 +13,11 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function timeHk(d: string | number | Date): string {
   const x = hk(d);
   return `${pad(x.getUTCHours())}:${pad(x.getUTCMinutes())}:${pad(x.getUTCSeconds())}`;
+}
+
+/** 10:02 */
+export function hmHk(d: string | number | Date): string {
+  return timeHk(d).slice(0, 5);
 }
 
 /** 11-24 10:02 */
@@ -30,14 +37,14 @@ export function startOfDayHk(d: string | number | Date): Date {
   return new Date(`${dayHk(d)}T00:00:00+08:00`);
 }
 
-/** "刚刚", "3 分钟前", "2 小时前": how old something is. */
+/** "刚刚", "3 分钟前", "2 小时前" (or in English): how old something is. */
 export function ageText(fromMs: number | null, nowMs: number): string {
-  if (!fromMs) return '无数据';
+  if (!fromMs) return t('无数据', 'none');
   const s = Math.max(0, Math.round((nowMs - fromMs) / 1000));
-  if (s < 60) return '刚刚';
-  if (s < 3600) return `${Math.floor(s / 60)} 分钟前`;
-  if (s < 86400) return `${Math.floor(s / 3600)} 小时前`;
-  return `${Math.floor(s / 86400)} 天前`;
+  if (s < 60) return t('刚刚', 'just now');
+  if (s < 3600) return t(`${Math.floor(s / 60)} 分钟前`, `${Math.floor(s / 60)} min ago`);
+  if (s < 86400) return t(`${Math.floor(s / 3600)} 小时前`, `${Math.floor(s / 3600)} h ago`);
+  return t(`${Math.floor(s / 86400)} 天前`, `${Math.floor(s / 86400)} days ago`);
 }
 
 /** A random UUID v4 (the offline scan nonce); crypto.getRandomValues where there is one. */

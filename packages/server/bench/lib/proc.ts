@@ -63,6 +63,8 @@ export interface SpawnOptions {
   logFile?: string;
   /** Echo the child's output to our stderr. */
   echo?: boolean;
+  /** Extra Node flags before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -74,7 +76,7 @@ export function spawnTs(name: string, script: string, opts: SpawnOptions = {}): 
   installExitHook();
   const nofile = String(opts.nofile ?? DEFAULT_NOFILE);
   const shell = 'n="$1"; shift; ulimit -n "$n" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"';
-  const argv = ['-c', shell, 'sh', nofile, process.execPath, '--import', '@swc-node/register/esm-register', script, ...(opts.args ?? [])];
+  const argv = ['-c', shell, 'sh', nofile, process.execPath, ...(opts.nodeArgs ?? []), '--import', '@swc-node/register/esm-register', script, ...(opts.args ?? [])];
   const child = spawn('/bin/sh', argv, {
     cwd: opts.cwd ?? SERVER_DIR,
     env: { ...process.env, ...opts.env },

@@ -40,6 +40,9 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
       ...opts.env,
     },
     logFile: join(RESULTS_DIR, `${opts.logName}.server.log`),
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=bench-results/prof" profiles the server only
+    // (the profile is written when the bench stops it with SIGTERM and it exits).
+    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean),
   });
   const url = `http://${host}:${port}`;
   try {

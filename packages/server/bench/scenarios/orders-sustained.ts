@@ -27,6 +27,7 @@ export const ordersSustained: Scenario = {
     '--rate N         orders per second (default 1000)',
     '--seconds N      duration (default 20)',
     '--trips N        trips the orders are spread over (default 100)',
+    '--max-in-flight N  the server\'s HTTP_MAX_IN_FLIGHT (admission control; default: the server\'s own default)',
   ],
   async run(opts: BenchOptions): Promise<ScenarioOutcome> {
     const load0 = loadavg();
@@ -41,7 +42,11 @@ export const ordersSustained: Scenario = {
     if (limits && limits.hard < C + 1024) throw new Error(`ulimit -n hard limit ${limits.hard} < ${C + 1024}`);
 
     const secret = randomBytes(32).toString('hex');
-    const env = await startBenchEnv({ logName: `orders-sustained-${opts.stamp}`, serverEnv: { SESSION_SECRET: secret } });
+    const maxInFlight = opts.args['max-in-flight'];
+    const env = await startBenchEnv({
+      logName: `orders-sustained-${opts.stamp}`,
+      serverEnv: { SESSION_SECRET: secret, ...(typeof maxInFlight === 'string' ? { HTTP_MAX_IN_FLIGHT: maxInFlight } : {}) },
+    });
     const { server, db } = env;
     opts.log(`server pid ${server.child.pid} ready in ${server.readyMs} ms at ${server.url}`);
     const capacity = Math.ceil((N + 2000) / TRIPS) + 10;
@@ -139,6 +144,8 @@ export const ordersSustained: Scenario = {
       '',
       `outcomes (server): ${outcomesText(f)}`,
       `answers per second: ${f.timeline.map((b) => b.ok + b.soldOut + b.busyRetry + b.other).join(' ')}`,
+      // With admission control, refusals (503 BUSY_RETRY) are fast; the latency of the orders taken is this.
+      ...Object.entries(f.latencyByOutcome).map(([k, l]) => `latency of ${k} answers (${num(l.count)}): p50 ${num(l.p50, 1)} / p95 ${num(l.p95, 1)} / p99 ${num(l.p99, 1)} ms`),
       `server warm-up (closed loop, 50 connections): ${num(warmF.throughput)}/s, p95 ${num(warmF.latency.p95, 1)} ms — the server's max order rate`,
       `server max (warm-up) ÷ raw-SQL floor: ${ratio(warmF.throughput, floorSql.throughput)}`,
       `CPU during the run: server process ${num(serverCpu, 1)} s; machine ${busy !== null ? num(busy * 100) : '–'} % busy`,

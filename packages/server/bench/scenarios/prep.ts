@@ -20,13 +20,18 @@ export async function createOrders(server: ServerProcess, bodies: Array<{ token:
   return figuresOf(await runLoad({ host: server.host, port: server.port, mode: 'closed', connections: 32, requests, timeoutMs: 30_000, maxDurationMs: 300_000 }));
 }
 
-/** The PENDING orders of travellers whose dev token starts with `prefix`. */
+/**
+ * The PENDING orders of travellers whose dev token starts with `prefix`, in traveller order
+ * (`${prefix}1` first): callers split them by position into the server's and the SQL floor's, and the
+ * server's tickets are fetched by traveller. Ordering by order id mixed the two at the boundary, since
+ * concurrent POST /orders commit out of order ("4 scans gave nothing redeemable").
+ */
 export async function pendingOrders(dbUrl: string, prefix: string): Promise<PendingOrder[]> {
   return withClient(dbUrl, async (c) =>
     (
       await c.query<{ id: number; total: number }>(
         `SELECT o.id, o.total_amount AS total FROM orders o JOIN traveller t ON t.id = o.traveller_id
-          WHERE o.status = 'PENDING' AND t.dev_token LIKE $1 || '%' ORDER BY o.id`,
+          WHERE o.status = 'PENDING' AND t.dev_token LIKE $1 || '%' ORDER BY t.id, o.id`,
         [prefix],
       )
     ).rows.map((r) => ({ id: Number(r.id), total: Number(r.total) })),

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from './config.js';
+import { PaymentAnomalyService } from '../modules/payments/payment-anomaly.service.js';
 import { startTracing } from '../common/tracing.js';
 import { createLogger, type Logger } from './logger.js';
 import { systemClock, type Clock } from '../common/clock.js';
@@ -38,7 +39,9 @@ import { registerRefundHandlersAndJobs } from '../modules/refunds/refund.tasks.j
 import { ChangeService } from '../modules/changes/change.service.js';
 import { AdminAccountService, bootstrapAdmin } from '../modules/admin/admin-account.service.js';
 import { AdminQueryService } from '../modules/admin/admin-query.service.js';
+import { AdminOrderService } from '../modules/admin/admin-order.service.js';
 import { AdminMetricsService } from '../modules/admin/admin-metrics.service.js';
+import { registerDashboardRollupJobs } from '../modules/admin/metrics/rollup.task.js';
 import { GtfsImportService } from '../modules/catalog/gtfs/gtfs-import.service.js';
 import { MerchantAdminService } from '../modules/merchants/merchant-admin.service.js';
 import { ReconciliationService } from '../modules/payments/reconciliation.service.js';
@@ -49,6 +52,7 @@ import { MerchantStaffService } from '../modules/merchants/merchant-staff.servic
 import { seedDemoStaffIfEmpty } from '../modules/merchants/merchant-staff.provisioning.js';
 import { RedemptionService } from '../modules/redemption/redemption.service.js';
 import { RedemptionLogService } from '../modules/redemption/redemption-log.service.js';
+import { DepartureService } from '../modules/redemption/departure.service.js';
 import { TerminalEnrolmentService } from '../modules/offline/enrolment.service.js';
 import { OfflineBundleService } from '../modules/offline/offline-bundle.service.js';
 import { OfflineSyncService } from '../modules/offline/offline-sync.service.js';
@@ -71,6 +75,8 @@ export interface Services {
   refunds: RefundService;
   adminAccounts: AdminAccountService;
   adminQueries: AdminQueryService;
+  adminOrders: AdminOrderService;
+  paymentAnomalies: PaymentAnomalyService;
   adminMetrics: AdminMetricsService;
   gtfs: GtfsImportService;
   merchantAdmin: MerchantAdminService;
@@ -82,6 +88,7 @@ export interface Services {
   merchantStaff: MerchantStaffService;
   redemption: RedemptionService;
   redemptionLogs: RedemptionLogService;
+  departures: DepartureService;
   terminalEnrolment: TerminalEnrolmentService;
   offlineBundle: OfflineBundleService;
   offlineSync: OfflineSyncService;
@@ -148,7 +155,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     redisSub = connectRedis(config.REDIS_URL, `deeptravel-sub@${config.REDIS_PREFIX}`);
     cache = new RedisCache(redis, config.REDIS_PREFIX);
     locks = new RedisLockManager(redis, config.REDIS_PREFIX);
-    pubsub = createRedisPubSub(redis, redisSub, (err) => log.warn({ err }, 'redis pub/sub command failed'));
+    pubsub = createRedisPubSub(redis, redisSub, (err) => log.warn({ err }, 'redis pub/sub command failed'), config.REDIS_PREFIX);
     admission = new RedisSeatAdmission(redis, config.REDIS_PREFIX);
     rateLimiter = new RedisRateLimiter(redis, config.REDIS_PREFIX);
   } else {
@@ -187,6 +194,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     changes,
     adminAccounts: new AdminAccountService(),
     adminQueries: new AdminQueryService(),
+    adminOrders: new AdminOrderService(),
+    paymentAnomalies: new PaymentAnomalyService(),
     adminMetrics: new AdminMetricsService(),
     gtfs: new GtfsImportService(),
     merchantAdmin: new MerchantAdminService(),
@@ -199,6 +208,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     merchantStaff: new MerchantStaffService(),
     redemption: new RedemptionService(),
     redemptionLogs: new RedemptionLogService(),
+    departures: new DepartureService(),
     terminalEnrolment: new TerminalEnrolmentService(),
     offlineBundle: new OfflineBundleService(),
     offlineSync: new OfflineSyncService(),
@@ -230,6 +240,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   registerPaymentJobs(app);
   registerTicketJobs(app);
   registerRefundHandlersAndJobs(app);
+  registerDashboardRollupJobs(app);
   registerNotificationHandlers(app);
   return app;
 }

@@ -19,4 +19,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('Invalid configuration: SESSION_SECRET: required in production');
     expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).devMode).toBe(false);
   });
+
+  it('refuses the persisted-query bypass key in production', () => {
+    const prod = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) };
+    expect(() => loadConfig({ ...prod, PERSISTED_QUERIES_BYPASS_KEY: 'k'.repeat(16) })).toThrow('PERSISTED_QUERIES_BYPASS_KEY: not allowed in production');
+    expect(loadConfig({ ...prod, PERSISTED_QUERIES: 'allow' }).PERSISTED_QUERIES).toBe('allow');
+    expect(() => loadConfig({ PERSISTED_QUERIES: 'strict' })).toThrow(/PERSISTED_QUERIES/);
+  });
 });

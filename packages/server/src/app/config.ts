@@ -49,6 +49,12 @@ const schema = z.object({
   RATE_LIMIT_ENABLED: bool.optional(),
   /** Worker processes sharing the port (node:cluster); 1 = this process serves. Needs DATABASE_URL when > 1. */
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * Admission control: requests in flight per process above which a new request is answered at once
+   * with 503 `BUSY_RETRY` and `Retry-After: 1` instead of queueing (0 = no limit). Probes, /metrics,
+   * CORS preflights and WebSockets are not counted. Default from `pnpm bench` (docs/performance.md).
+   */
+  HTTP_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000_000).default(1024),
   /** Apply migrations at start (default). Deployments with a migration Job set it to false. */
   MIGRATE_ON_START: bool.default(true),
   /** On SIGTERM, how long /readyz fails before the server stops taking connections (ms). */
@@ -63,6 +69,16 @@ const schema = z.object({
   OTEL_TRACES_SAMPLER_RATIO: z.coerce.number().min(0).max(1).default(1),
   /** Trust X-Forwarded-For from the load balancer for the client IP. */
   TRUST_PROXY: bool.default(false),
+  /**
+   * GraphQL documents answered (docs/deploy.md "Persisted queries"): `enforce` (default in production)
+   * answers only the hashes of the apps' persisted-query manifest (free-form documents: admins only);
+   * `allow` (default otherwise) answers free-form documents too.
+   */
+  PERSISTED_QUERIES: z.enum(['enforce', 'allow']).optional(),
+  /** The manifest `packages/client` emits (hash → document); default: packages/client/persisted-queries.json. */
+  PERSISTED_QUERIES_FILE: z.string().optional(),
+  /** Not in production: requests with `x-persisted-query-key: <this>` may send free-form documents in enforce mode (the apps' e2e set-up calls). */
+  PERSISTED_QUERIES_BYPASS_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** HMAC secret of session tokens; required in production. */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The mini-program's AppID and AppSecret (WeChat login's jscode2session; subscribe messages). */
@@ -121,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     for (const key of ['WECHAT_APPID', 'WECHAT_APP_SECRET'] as const) {
       if (!cfg[key]) throw new ConfigError(`Invalid configuration: ${key}: required when NOTIFICATION_CHANNEL=wechat`);
     }
+  }
+  if (cfg.NODE_ENV === 'production' && cfg.PERSISTED_QUERIES_BYPASS_KEY) {
+    throw new ConfigError('Invalid configuration: PERSISTED_QUERIES_BYPASS_KEY: not allowed in production');
   }
   if (cfg.NODE_ENV === 'production' && !cfg.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration: SESSION_SECRET: required in production');

@@ -11,6 +11,7 @@ import { TICKET_RESOLVERS } from '../modules/tickets/api/ticket.resolver.js';
 import { OrderRefundsResolver, RefundResolver } from '../modules/refunds/api/refund.resolver.js';
 import { ChangeResolver } from '../modules/changes/api/change.resolver.js';
 import { AdminResolver } from '../modules/admin/api/admin.resolver.js';
+import { AdminOrdersResolver } from '../modules/admin/api/admin-orders.resolver.js';
 import { CatalogAdminResolver } from '../modules/catalog/api/catalog-admin.resolver.js';
 import { GtfsResolver } from '../modules/catalog/api/gtfs.resolver.js';
 import { MerchantAdminResolver } from '../modules/merchants/api/merchant-admin.resolver.js';
@@ -25,7 +26,7 @@ import { OFFLINE_RESOLVERS } from '../modules/offline/api/offline.resolver.js';
 export const SCHEMA_FILE = fileURLToPath(new URL('../../../../schema.graphql', import.meta.url));
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [HealthResolver, ...CATALOG_RESOLVERS, OrderResolver, PaymentResolver, ...TICKET_RESOLVERS, RefundResolver, OrderRefundsResolver, ChangeResolver, AdminResolver, CatalogAdminResolver, GtfsResolver, MerchantAdminResolver,
+export const RESOLVERS = [HealthResolver, ...CATALOG_RESOLVERS, OrderResolver, PaymentResolver, ...TICKET_RESOLVERS, RefundResolver, OrderRefundsResolver, ChangeResolver, AdminResolver, AdminOrdersResolver, CatalogAdminResolver, GtfsResolver, MerchantAdminResolver,
   ...MERCHANT_RESOLVERS, ...REDEMPTION_RESOLVERS, IdentityResolver, SavedPassengerResolver, NotificationResolver, ...OFFLINE_RESOLVERS] as const;
 
 /** Builds the executable schema; `emit` also writes schema.graphql (sorted, so diffs stay stable). */

@@ -7,6 +7,7 @@ import depthLimit from 'graphql-depth-limit';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { PersistedQueries } from './persisted-queries.js';
 import type { App } from '../app/app.js';
 import { createRequestContext, type RequestContext } from '../app/context.js';
 import { AppError, isConnectionFailure, retryLater } from '../common/errors.js';
@@ -111,6 +112,18 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
   const router = new RestRouter();
   registerRestRoutes(app, router);
   let ready = true;
+  // The persisted-query manifest (docs/deploy.md "Persisted queries"): enforce mode answers only its hashes.
+  const persisted = PersistedQueries.load(app.config);
+  app.log.info({ mode: persisted.mode, documents: persisted.size, file: persisted.file }, 'persisted queries');
+  /** True when the bearer token is a valid admin's: admins may send free-form documents in enforce mode. */
+  const isAdmin = async (authorization: string | undefined): Promise<boolean> => {
+    if (!authorization) return false;
+    try {
+      return (await app.services.auth.authenticate(authorization))?.kind === 'admin';
+    } catch {
+      return false;
+    }
+  };
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -222,10 +235,21 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
           return path;
         }
       }
+      let search = url.search;
+      const decision = persisted.decide(method, body, search, req.headers);
+      if (decision.kind === 'refuse' || (decision.kind === 'free-form' && !(await isAdmin(req.headers.authorization)))) {
+        const r = decision.kind === 'refuse' ? decision.refusal : PersistedQueries.REQUIRED;
+        sendJson(res, 400, { errors: [{ message: r.message, extensions: { code: r.code } }] }, baseHeaders);
+        return path;
+      }
+      if (decision.kind === 'pass') {
+        body = decision.body;
+        search = decision.search;
+      }
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
       const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method, headers, search: url.search, body },
+        httpGraphQLRequest: { method, headers, search, body },
         context: async () => {
           try {
             return await contextFor(requestId, req.headers.authorization, clientIp(req));
@@ -302,9 +326,30 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
     return route.path;
   };
 
+  // Admission control (HTTP_MAX_IN_FLIGHT): above the limit a request is refused at once, so the ones
+  // admitted keep their latency and the rest retry, instead of every request waiting in one queue.
+  const maxInFlight = app.config.HTTP_MAX_IN_FLIGHT;
+  let inFlight = 0;
+  const busyMessage = 'The server is busy; please try again in a moment';
   const server = createServer((req, res) => {
     const end = metrics.httpDuration.startTimer({ method: req.method ?? 'GET' });
     const path = (req.url ?? '/').split('?')[0];
+    if (maxInFlight > 0 && req.method !== 'OPTIONS' && path !== '/healthz' && path !== '/readyz' && path !== '/metrics') {
+      if (inFlight >= maxInFlight) {
+        const body = path === '/graphql'
+          ? { errors: [{ message: busyMessage, extensions: { code: 'BUSY_RETRY', retryAfterSeconds: 1 } }] }
+          : { error: { code: 'BUSY_RETRY', message: busyMessage, retryAfterSeconds: 1 } };
+        sendJson(res, 503, body, { 'retry-after': '1', ...corsHeaders(req.headers.origin) });
+        end({ route: 'shed', status: 503 });
+        return;
+      }
+      inFlight++;
+      let counted = true;
+      res.once('close', () => {
+        if (counted) inFlight--;
+        counted = false;
+      });
+    }
     // Probes and scrapes are not traced: a load balancer checks every few seconds.
     const served = path === '/healthz' || path === '/readyz' || path === '/metrics' ? handle(req, res) : inServerSpan(req.method ?? 'GET', path, req.headers, () => handle(req, res), () => res.statusCode);
     served
@@ -341,6 +386,13 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
         } catch {
           return false;
         }
+      },
+      // Enforce mode: a subscription's text must be one of the manifest's documents (the apps' own), or come from an admin.
+      onSubscribe: async (wsCtx, _id, payload) => {
+        if (persisted.mode !== 'enforce' || persisted.knowsDocument(payload.query)) return;
+        const auth = (wsCtx.connectionParams?.authorization ?? wsCtx.connectionParams?.Authorization) as string | undefined;
+        if (await isAdmin(auth)) return;
+        return [new GraphQLError(PersistedQueries.REQUIRED.message, { extensions: { code: PersistedQueries.REQUIRED.code } })];
       },
     },
     wsServer,

@@ -30,4 +30,13 @@ describe('embedded default (PGlite + in-memory)', () => {
     const ready = await s.rest('GET', '/readyz');
     expect(ready.body).toEqual({ status: 'ready', database: true, redis: 'in-memory' });
   });
+
+  it('folds the dashboard rollups on PGlite too (issue 14)', async () => {
+    const o = (await s.rest('POST', '/orders', { items: [{ product_id: 101, qty: 1 }] })).body;
+    const admin = (await s.gql(`mutation { adminLogin(username: "admin", password: "admin12345") { token } }`, {}, null)).data.adminLogin.token;
+    const m = await s.gql(`{ adminMetrics { conversion { created } rollups { backfilled } } }`, {}, admin);
+    expect(m.errors).toBeUndefined();
+    expect(o.order_id).toBeDefined();
+    expect(m.data.adminMetrics).toEqual({ conversion: { created: 1 }, rollups: { backfilled: true } });
+  });
 });

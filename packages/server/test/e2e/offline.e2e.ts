@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { applyOfflineBundle, checkOfflineCode, openOfflineBundle } from '@deeptravel/shared';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import { applyOfflineBundle as apply, checkOfflineTicketCode } from '@deeptravel/shared';
+import { hkDate, startTestServer, type TestServer } from '../support/harness.js';
 import { buyPaid, qrOf, redeem, scan, STAFF_LOGIN, staffLogin } from '../support/redemption-fixtures.js';
 
 const ENROL_CODE = `mutation($id: ID!) { adminCreateEnrolmentCode(terminalId: $id) { terminalId terminalCode code qrPayload expiresAt } }`;
@@ -197,6 +198,27 @@ describe('offline redemption', () => {
     expect(other).toMatchObject([{ status: 'REJECTED', code: 'OTHER_MERCHANT' }]);
     const future = (await s.gql(SYNC, { items: [item(b.ticketId, b.lineId, b.code, new Date(now + 3600_000))] }, tok.t1)).data.syncOfflineRedemptions;
     expect(future).toMatchObject([{ status: 'REJECTED', code: 'BAD_USER_INPUT' }]);
+  });
+
+  it("the bundle carries each ticket's departure: at a gate boarding another sailing the app refuses it offline, as the server does online", async () => {
+    const deps = (await s.gql(`query($d: String) { departures(date: $d) { tripId routeCode departureAt } }`, { d: hkDate(1) }, tok.t1)).data.departures;
+    const [a, b] = deps.filter((d: any) => d.routeCode === 'HK-MO');
+    const order = await s.rest('POST', '/orders', { items: [{ product_id: 4, trip_id: Number(a.tripId), qty: 1 }] }, 'user123');
+    await s.rest('POST', '/payments/notify', { order_id: order.body.order_id, gateway_txn_id: `T-off-dep-${Date.now()}`, status: 'SUCCESS', amount: order.body.total_amount }, null);
+    const code = (await s.rest('GET', '/my/tickets', undefined, 'user123')).body.tickets.find((t: any) => t.order_id === order.body.order_id).ticket_code;
+    const keys = { k1: Object.values(s.app.qr.publicKeys())[0] };
+    const opened = openOfflineBundle((await s.gql(BUNDLE, {}, tok.t1)).data.offlineBundle, keys)!;
+    const t = opened.tickets.find((x) => x.code === code)!;
+    expect(t).toMatchObject({ tripId: Number(a.tripId), departureAt: a.departureAt });
+    const state = apply(null, opened);
+    const live = await qrOf(s, code);
+    expect(checkOfflineCode(state, live, [], Date.now(), { departureTripId: Number(b.tripId) })).toMatchObject({ ok: true, allowed: false, reason: 'WRONG_DEPARTURE' });
+    expect(checkOfflineTicketCode(state, code, [], Date.now(), { departureTripId: Number(b.tripId) })).toMatchObject({ allowed: false, reason: 'WRONG_DEPARTURE' });
+    // Its own sailing: the only thing left against it is the day (tomorrow's ticket).
+    expect(checkOfflineCode(state, live, [], Date.now(), { departureTripId: Number(a.tripId) })).toMatchObject({ reason: 'NOT_YET_VALID' });
+    // Typed online at the other gate: the same verdict.
+    const typed = await s.gql(`mutation($c: String!, $t: ID) { scanTicketCode(code: $c, tripId: $t) { allowed reason departureTripId tickets { departureAt } } }`, { c: code, t: b.tripId }, tok.t1);
+    expect(typed.data.scanTicketCode).toMatchObject({ allowed: false, reason: 'WRONG_DEPARTURE', departureTripId: b.tripId, tickets: [{ departureAt: a.departureAt }] });
   });
 
   it('a revoked (disabled) terminal cannot sync or fetch a bundle', async () => {

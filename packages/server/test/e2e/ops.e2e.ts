@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRedisPubSub } from '../../src/common/infra/pubsub.js';
 
 /** Figures of each fault run, kept for docs/reliability.md (test-artifacts/ is not committed). */
 const figures: Record<string, unknown> = {};
@@ -56,6 +57,48 @@ describe('operations: rate limits, shutdown, faults', () => {
       expect(tries.slice(0, 10).every((t) => t.errors?.[0].extensions.code === 'UNAUTHENTICATED')).toBe(true);
       expect(tries[10].status).toBe(429);
     });
+  });
+
+  it('live events stay inside their deployment: pub/sub channels carry the REDIS_PREFIX', async () => {
+    const conns = Array.from({ length: 4 }, () => new Redis(TEST_REDIS_URL));
+    const fail = (err: unknown) => {
+      throw err;
+    };
+    const a = createRedisPubSub(conns[0], conns[1], fail, 'dt-test-deploy-a:');
+    const b = createRedisPubSub(conns[2], conns[3], fail, 'dt-test-deploy-b:');
+    try {
+      // Both feeds are read in the background; each deployment publishes until it has heard its own
+      // final event, which (subscriptions being live by then) would also reach the other on a shared channel.
+      const heard: Record<'a' | 'b', Array<Record<string, unknown>>> = { a: [], b: [] };
+      const feeds = { a: a.subscribe('REDEMPTION_RECORDED', 7)[Symbol.asyncIterator](), b: b.subscribe('REDEMPTION_RECORDED', 7)[Symbol.asyncIterator]() };
+      const readers = (['a', 'b'] as const).map(async (k) => {
+        for (;;) {
+          const r = await feeds[k].next();
+          if (r.done) return;
+          heard[k].push(r.value);
+        }
+      });
+      const pubsubs = { a, b };
+      for (const k of ['a', 'b'] as const) {
+        for (let i = 0; !heard[k].length; i++) {
+          if (i > 250) throw new Error(`${k} never heard its own event`);
+          pubsubs[k].publish('REDEMPTION_RECORDED', 7, { from: k, warmup: i });
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      for (const k of ['a', 'b'] as const) pubsubs[k].publish('REDEMPTION_RECORDED', 7, { from: k, final: true });
+      for (const until = Date.now() + 5_000; !(heard.a.some((e) => e.final) && heard.b.some((e) => e.final)) && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(heard.a.filter((e) => e.final)).toEqual([{ from: 'a', final: true }]);
+      expect(heard.b.filter((e) => e.final)).toEqual([{ from: 'b', final: true }]);
+      expect(heard.a.every((e) => e.from === 'a') && heard.b.every((e) => e.from === 'b')).toBe(true);
+      await feeds.a.return?.();
+      await feeds.b.return?.();
+      void readers;
+    } finally {
+      for (const c of conns) c.disconnect();
+    }
   });
 
   describe('faults on one instance', () => {

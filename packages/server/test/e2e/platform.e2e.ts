@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { createClient } from 'graphql-ws';
 import { startTestServer, type TestServer } from '../support/harness.js';
@@ -58,6 +59,59 @@ describe('platform: health, metrics, playground, GraphQL hygiene', () => {
     const unauth = await s.gql('{ health }', {}, 'not-a-token');
     expect(unauth.status).toBe(401);
     expect(unauth.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('admission control: above HTTP_MAX_IN_FLIGHT, answers 503 BUSY_RETRY with Retry-After at once, then admits again', async () => {
+    const tiny = await startTestServer({ env: { HTTP_MAX_IN_FLIGHT: '2' } });
+    const sockets: Socket[] = [];
+    try {
+      const port = Number(new URL(tiny.url).port);
+      const body = JSON.stringify({ query: '{ health }' });
+      /** A request held in flight: headers sent with `Expect: 100-continue`, the body only when asked. */
+      const hold = () =>
+        new Promise<{ socket: Socket; text: () => string }>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1');
+          sockets.push(socket);
+          let buf = '';
+          socket.on('error', reject);
+          socket.on('data', (d) => {
+            buf += d.toString('utf8');
+            // The server answers 100 Continue right after it emitted the request, i.e. once it counts it in flight.
+            if (buf.includes('100 Continue')) resolve({ socket, text: () => buf });
+          });
+          socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`);
+        });
+      const held = [await hold(), await hold()];
+
+      // Two in flight = the limit: the next requests are refused at once, GraphQL and REST alike, with a stable code.
+      const busy = await fetch(`${tiny.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get('retry-after')).toBe('1');
+      expect(((await busy.json()) as any).errors[0].extensions).toEqual({ code: 'BUSY_RETRY', retryAfterSeconds: 1 });
+      const busyRest = await tiny.rest('GET', '/products/1');
+      expect(busyRest.status).toBe(503);
+      expect(busyRest.body.error.code).toBe('BUSY_RETRY');
+      // Probes are never refused: the load balancer must still see the instance alive and ready.
+      expect((await tiny.rest('GET', '/healthz')).status).toBe(200);
+      expect((await tiny.rest('GET', '/readyz')).status).toBe(200);
+
+      // The held requests complete normally once their bodies arrive.
+      for (const h of held) h.socket.write(body);
+      for (const h of held) {
+        for (let i = 0; i < 100 && !/"health":"ok"/.test(h.text()); i++) await new Promise((r) => setTimeout(r, 20));
+        expect(h.text()).toMatch(/HTTP\/1\.1 200 OK[\s\S]*"health":"ok"/);
+      }
+      // And the slots are free again.
+      let after = 0;
+      for (let i = 0; i < 50 && after !== 200; i++) {
+        after = (await tiny.gql('{ health }')).status;
+        if (after !== 200) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(after).toBe(200);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await tiny.close();
+    }
   });
 
   it('accepts graphql-ws connections on /graphql', async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { assembleQrToken, parseQrToken, qrSignedPart } from '@deeptravel/shared';
+import { WebSocket } from 'ws';
+import { createClient } from 'graphql-ws';
 import { hkDate, startTestServer, type TestServer } from '../support/harness.js';
 import {
   buyPaid, DEMO_PASSWORD, SCAN, DEMO_TERMINAL_KEY, LOGS, qrOf, redeem, scan, scanAndRedeem, STAFF_LOGIN, staffLogin, subscribeFeed,
@@ -217,6 +219,105 @@ describe('merchant redemption', () => {
     const attempts = await logRows(`action = 'REDEEM' AND ticket_id = $1 AND ticket_line_id = $2`, [ticketId, lineId]);
     expect(attempts.filter((a: any) => a.result === 'ALLOWED')).toHaveLength(1);
     expect(attempts.filter((a: any) => a.result === 'DENIED' && a.reason === 'ALREADY_REDEEMED')).toHaveLength(19);
+  });
+
+  it('ferry gate: departures with expected/boarded counts, another trip refused (WRONG_DEPARTURE), counts live and exact under concurrency', async () => {
+    const DEPARTURES = `query($d: String) { departures(date: $d) { tripId routeCode mode originZh destinationZh departureAt expected boarded } }`;
+    const day = hkDate(1);
+    const list = async (token: string) => (await s.gql(DEPARTURES, { d: day }, token)).data.departures as any[];
+    const deps = await list(tok.turbojet);
+    // TurboJET's two routes, 7 sailings each, earliest first; nothing of another operator.
+    expect(deps).toHaveLength(14);
+    expect(new Set(deps.map((d) => d.routeCode))).toEqual(new Set(['MO-HK', 'HK-MO']));
+    expect(deps.map((d) => d.departureAt)).toEqual([...deps.map((d) => d.departureAt)].sort());
+    const hkMo = deps.filter((d) => d.routeCode === 'HK-MO');
+    const [a, b] = [hkMo[1], hkMo[2]]; // 09:30 and 11:00
+    expect(a).toMatchObject({ mode: 'FERRY', originZh: '香港上环港澳码头', expected: 0, boarded: 0 });
+    expect((await list(tok.citybus)).some((d) => d.tripId === a.tripId)).toBe(false);
+    expect((await s.gql(DEPARTURES, { d: 'tomorrow' }, tok.turbojet)).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+
+    const buy = async (tripId: string, qty: number) => {
+      const order = await s.rest('POST', '/orders', { items: [{ product_id: 4, trip_id: Number(tripId), qty }] }, 'user123');
+      if (order.status !== 200) throw new Error(JSON.stringify(order.body));
+      await s.rest('POST', '/payments/notify', { order_id: order.body.order_id, gateway_txn_id: `T-dep-${tripId}-${Date.now()}`, status: 'SUCCESS', amount: order.body.total_amount }, null);
+      const mine = await s.rest('GET', '/my/tickets', undefined, 'user123');
+      return mine.body.tickets.filter((t: any) => t.order_id === order.body.order_id).map((t: any) => t.ticket_code as string);
+    };
+    const onA = await buy(a.tripId, 4);
+    const [onB] = await buy(b.tripId, 1);
+    const { tickets: pass } = await buyPaid(s, { travelDate: day });
+    expect((await list(tok.turbojet)).find((d) => d.tripId === a.tripId)).toMatchObject({ expected: 4, boarded: 0 });
+    // Another merchant's departure cannot be picked.
+    const other = await s.gql(`query($t: ID!) { departure(tripId: $t) { tripId } }`, { t: a.tripId }, tok.citybus);
+    expect(other.errors?.[0].extensions.code).toBe('TRIP_NOT_FOUND');
+
+    // The morning of the sailing (09:00 HKT tomorrow): new shift tokens.
+    const shift = new Date(`${day}T09:00:00+08:00`).getTime() - s.clock.now().getTime();
+    s.clock.advance(shift);
+    try {
+      const t1 = await staffLogin(s, 'turbojet-staff', 'TURBOJET-T1');
+      const t2 = await staffLogin(s, 'turbojet-manager', 'TURBOJET-T2');
+      const SCAN_AT = `mutation($p: String!, $t: ID) { scanCode(payload: $p, tripId: $t) {
+        scanNonce allowed reason departureTripId tickets { id code tripId departureAt redeemable reason lines { id own redeemable reason } } } }`;
+      const scanAt = async (token: string, code: string, tripId: string | null) => {
+        const r = await s.gql(SCAN_AT, { p: await qrOf(s, code), t: tripId }, token);
+        if (r.errors) throw new Error(JSON.stringify(r.errors));
+        return r.data.scanCode;
+      };
+      // The live count of departure A, from a second terminal of the merchant.
+      const ws = createClient({ url: s.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${t2}` }, retryAttempts: 0 });
+      const counts: any[] = [];
+      const stop = ws.subscribe(
+        { query: `subscription($t: ID!) { departureBoarding(tripId: $t) { tripId expected boarded } }`, variables: { t: a.tripId } },
+        { next: (v) => counts.push(v.data?.departureBoarding ?? v.errors), error: (e) => counts.push(e), complete: () => undefined },
+      );
+      const until = async (ok: () => boolean) => {
+        for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(ok()).toBe(true);
+      };
+      await until(() => counts.length >= 1);
+      expect(counts[0]).toEqual({ tripId: a.tripId, expected: 4, boarded: 0 });
+
+      // B's ticket at A's gate: refused, saying when its own sailing leaves.
+      const wrong = await scanAt(t1, onB, a.tripId);
+      expect(wrong).toMatchObject({ allowed: false, reason: 'WRONG_DEPARTURE', departureTripId: a.tripId });
+      expect(wrong.tickets[0]).toMatchObject({ tripId: b.tripId, departureAt: b.departureAt, redeemable: false, reason: 'WRONG_DEPARTURE' });
+      const lineB = wrong.tickets[0].lines[0];
+      const refused = await redeem(s, t1, wrong.scanNonce, wrong.tickets[0].id, lineB.id);
+      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'WRONG_DEPARTURE', departureTime: '11:00', departureAt: b.departureAt });
+      expect(refused.errors?.[0].message).toMatch(/11:00 departure/);
+      // A scan made without a departure, redeemed naming one: refused the same; the batch says why per item.
+      const plain = (await scan(s, t1, await qrOf(s, onB))).data.scanCode;
+      const batch = await s.gql(
+        `mutation($n: String!, $items: [RedeemItemInput!]!, $t: ID) { redeemBatch(scanNonce: $n, items: $items, tripId: $t) { redemption { id } error { code departureTime } } }`,
+        { n: plain.scanNonce, items: [{ ticketId: plain.tickets[0].id, lineId: lineB.id }], t: a.tripId }, t1,
+      );
+      expect(batch.data.redeemBatch[0]).toEqual({ redemption: null, error: { code: 'WRONG_DEPARTURE', departureTime: '11:00' } });
+      const [lineRow] = await s.app.db.query<any>('SELECT uses_left FROM ticket_line WHERE id = $1', [lineB.id]);
+      expect(lineRow.uses_left).toBe(1);
+      expect((await logRows(`reason = 'WRONG_DEPARTURE' AND result = 'DENIED'`)).map((r: any) => r.action)).toEqual(['SCAN', 'REDEEM', 'REDEEM']);
+      // An unknown or another merchant's departure is refused before anything is read.
+      const ctbTrip = (await list(await staffLogin(s, 'ctb-xb-staff', 'CTB-XB-T1')))[0].tripId;
+      expect((await s.gql(SCAN_AT, { p: await qrOf(s, onA[0]), t: ctbTrip }, t1)).errors?.[0].extensions.code).toBe('TRIP_NOT_FOUND');
+      // A pass (no trip) boards any departure.
+      expect((await scanAt(t1, pass[0].ticket_code, a.tripId)).allowed).toBe(true);
+
+      // A's four tickets, each redeemed at once from both terminals (8 requests): 4 boarded, never more.
+      const scans = [];
+      for (const code of onA) for (const token of [t1, t2]) scans.push({ token, sc: await scanAt(token, code, a.tripId) });
+      expect(scans.every(({ sc }) => sc.allowed)).toBe(true);
+      const results = await Promise.all(scans.map(({ token, sc }) => redeem(s, token, sc.scanNonce, sc.tickets[0].id, sc.tickets[0].lines[0].id)));
+      expect(results.filter((r) => r.data?.redeem)).toHaveLength(4);
+      expect(results.filter((r) => r.errors?.[0].extensions.code === 'ALREADY_REDEEMED')).toHaveLength(4);
+      await until(() => counts.some((c) => c.boarded === 4));
+      expect(counts.every((c) => c.boarded <= 4 && c.expected === 4)).toBe(true);
+      expect((await list(t1)).find((d) => d.tripId === a.tripId)).toMatchObject({ expected: 4, boarded: 4 });
+      expect((await list(t1)).find((d) => d.tripId === b.tripId)).toMatchObject({ expected: 1, boarded: 0 });
+      stop();
+      await ws.dispose();
+    } finally {
+      s.clock.advance(-shift);
+    }
   });
 
   it('an order QR lists every ticket; a batch redeems the group at the gate', async () => {

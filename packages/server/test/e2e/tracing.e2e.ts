@@ -85,7 +85,11 @@ describe('OpenTelemetry traces to an OTLP collector', () => {
     const tx = spans.find((sp) => sp.name === 'pg transaction');
     expect(tx?.parentSpanId).toBe(server!.spanId);
     const statements = spans.filter((sp) => sp.kind === CLIENT && sp.parentSpanId === tx!.spanId);
-    expect(statements.map((sp) => sp.name)).toEqual(expect.arrayContaining(['pg INSERT', 'pg UPDATE']));
+    expect(statements.length).toBeGreaterThanOrEqual(2);
+    expect(statements.every((sp) => /^pg [A-Z]+$/.test(sp.name))).toBe(true);
+    // The order row itself is written by one of them (with its parameters, never their values).
+    expect(statements.some((sp) => /INSERT INTO orders/i.test(String(attr(sp, 'db.query.text'))))).toBe(true);
+    expect(statements.some((sp) => String(attr(sp, 'db.query.text')).includes('user123'))).toBe(false);
     expect(statements.every((sp) => attr(sp, 'db.system.name') === 'postgresql' && typeof attr(sp, 'db.query.text') === 'string')).toBe(true);
     // Probes are not traced.
     expect(received.flatMap((r) => r.spans).some((sp) => sp.name.includes('/readyz'))).toBe(false);

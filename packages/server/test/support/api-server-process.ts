@@ -5,6 +5,14 @@ import { fileURLToPath } from 'node:url';
 const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
+ * The apps' e2e server runs with PERSISTED_QUERIES=enforce, so the browser (which never sends this
+ * header) proves the apps send only the manifest's hashes; the tests' own set-up calls beside the
+ * app (free-form documents) send `x-persisted-query-key` with this key (accepted outside production only).
+ */
+export const E2E_PERSISTED_QUERY_KEY = 'e2e-free-form-documents-key';
+export const E2E_PERSISTED_QUERY_HEADERS = { 'x-persisted-query-key': E2E_PERSISTED_QUERY_KEY } as const;
+
+/**
  * The real server (PostgreSQL, Redis, mock gateway) in a child process, for the apps' end-to-end
  * tests (traveller and merchant): see serve-for-apps.ts beside this file.
  */
@@ -12,7 +20,7 @@ export async function startApiServer(): Promise<{ url: string; databaseUrl: stri
   const child: ChildProcess = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'test/support/serve-for-apps.ts'], {
     cwd: SERVER_DIR,
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', E2E_PERSISTED_QUERY_KEY },
   });
   const first = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });

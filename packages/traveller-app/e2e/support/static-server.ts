@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
 const TYPES: Record<string, string> = {
@@ -42,15 +42,44 @@ export async function serveH5(root: string, apiUrl: string): Promise<{ url: stri
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     createReadStream(file).pipe(res);
   });
+  // graphql-ws on /graphql: the upgrade request and then the raw bytes both ways.
+  const sockets = new Set<Socket>();
+  server.on('upgrade', (req, socket: Socket, head) => {
+    if (apiDown || !(req.url ?? '').startsWith('/graphql')) {
+      socket.destroy();
+      return;
+    }
+    const up = connect(Number(api.port), api.hostname, () => {
+      const headers = Object.entries({ ...req.headers, host: api.host }).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+      if (head.length) up.write(head);
+      up.pipe(socket);
+      socket.pipe(up);
+    });
+    sockets.add(socket);
+    sockets.add(up);
+    const end = () => {
+      socket.destroy();
+      up.destroy();
+      sockets.delete(socket);
+      sockets.delete(up);
+    };
+    up.on('error', end);
+    socket.on('error', end);
+    up.on('close', end);
+    socket.on('close', end);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     setApiDown: (down) => {
       apiDown = down;
+      if (down) for (const sk of sockets) sk.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const sk of sockets) sk.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

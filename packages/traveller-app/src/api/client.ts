@@ -42,11 +42,23 @@ export function login(): Promise<boolean> {
   return loggingIn;
 }
 
+/** The bearer token now (weapp: the session; H5: the dev token). */
+export function currentToken(): string | null {
+  return (IS_WEAPP ? readSession()?.token : h5Token()) ?? null;
+}
+
+/** The graphql-ws endpoint: the GraphQL URL with ws(s), or this page's origin on H5 (`/graphql`). */
+export function wsUrl(): string {
+  if (/^https?:\/\//.test(API_URL)) return API_URL.replace(/^http/, 'ws');
+  const loc = typeof location !== 'undefined' ? location : { protocol: 'http:', host: '127.0.0.1:8080' };
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}${API_URL}`;
+}
+
 /** The one client of the app: the token, re-login on UNAUTHENTICATED, the server's clock. */
 export const client = new GraphQLClient({
   url: API_URL,
   transport: taroTransport,
-  getToken: () => (IS_WEAPP ? readSession()?.token : h5Token()),
+  getToken: () => currentToken() ?? undefined,
   onUnauthenticated: IS_WEAPP ? login : undefined,
 });
 

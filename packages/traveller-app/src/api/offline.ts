@@ -2,7 +2,9 @@ import Taro from '@tarojs/taro';
 
 /**
  * The wallet's offline copy: the last tickets and order payloads seen, kept in storage so a
- * traveller at a pier without signal can still open them (the QR shown is the last one received).
+ * traveller at a pier without signal can still open them. Each ticket carries its `offlineQr` (the
+ * signed static part and the rotating-part secret), so the code shown is computed on the device for
+ * the current moment and stays valid without network (`api/wallet-qr.ts`).
  */
 const PREFIX = 'dt.cache.';
 

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import { ClientError, NotificationTemplatesDocument, PayOrderDocument, RecordSubscribeConsentDocument } from '@deeptravel/client';
+import { ClientError, NotificationTemplatesDocument, PayChangeDocument, PayOrderDocument, RecordSubscribeConsentDocument, type PayOrderMutation } from '@deeptravel/client';
 import { API_BASE, gql, IS_WEAPP } from './client';
 import { postJson } from './taro-transport';
 import { randomKey } from '../lib/format';
@@ -49,6 +49,20 @@ async function askConsent(): Promise<void> {
 export async function payOrder(order: { id: string; totalAmount: number; orderNo: string }): Promise<void> {
   const consent = askConsent();
   const params = (await gql(PayOrderDocument, { orderId: order.id })).payOrder;
+  await pay(params, consent, { order_id: Number(order.id), amount: order.totalAmount });
+}
+
+/**
+ * Pays the fare difference of a change (改签补差价): `payChange` and `Taro.requestPayment` on weapp; on
+ * H5 with the mock gateway the mock notify under the change number (out_trade_no `CH…`).
+ */
+export async function payChange(change: { id: string; changeNo: string; difference: number }): Promise<void> {
+  const params = (await gql(PayChangeDocument, { changeId: change.id })).payChange;
+  await pay(params, Promise.resolve(), { out_trade_no: change.changeNo, amount: change.difference });
+}
+
+/** wx.requestPayment with the server's parameters (weapp), or the mock gateway's notify (H5). */
+async function pay(params: PayOrderMutation['payOrder'], consent: Promise<void>, mock: { order_id?: number; out_trade_no?: string; amount: number }): Promise<void> {
   if (IS_WEAPP) {
     await consent;
     try {
@@ -67,10 +81,10 @@ export async function payOrder(order: { id: string; totalAmount: number; orderNo
   }
   if (params.appId !== MOCK_APPID) throw new ClientError('OPENID_REQUIRED', 'Pay in the mini-program');
   const res = await postJson(`${API_BASE}/payments/notify`, {
-    order_id: Number(order.id),
+    ...(mock.order_id !== undefined ? { order_id: mock.order_id } : { out_trade_no: mock.out_trade_no }),
     gateway_txn_id: randomKey('H5MOCK-').slice(0, 64),
     status: 'SUCCESS',
-    amount: order.totalAmount,
+    amount: mock.amount,
   }).catch(() => {
     throw new ClientError('NETWORK_ERROR', 'mock notify failed');
   });

@@ -3,6 +3,7 @@ import { CitiesDocument, type CitiesQuery } from '@deeptravel/client';
 import { useEffect, useState } from 'react';
 import { gql } from '../api/client';
 import { useT } from '../i18n';
+import { englishCityName } from '../state/booking';
 
 type City = CitiesQuery['cities'][number];
 
@@ -24,7 +25,7 @@ export function CityPicker({ onPick, onClose }: { onPick: (city: City) => void; 
     };
   }, [query]);
   const hot = cities.filter((c) => c.isHot);
-  const name = (c: City) => (lang === 'zh' ? c.nameZh : c.nameEn);
+  const name = (c: City) => (lang === 'zh' ? c.nameZh : englishCityName(c));
   return (
     <View className='sheet' data-testid='city-picker'>
       <View className='sheet__mask' onClick={onClose} />
@@ -48,8 +49,8 @@ export function CityPicker({ onPick, onClose }: { onPick: (city: City) => void; 
           ) : null}
           {cities.map((c) => (
             <View key={c.code} className='list-item' data-testid={`city-${c.code}`} onClick={() => onPick(c)}>
-              <Text className='list-item__main'>{c.nameZh}</Text>
-              <Text className='list-item__sub'>{c.nameEn} · {c.code}</Text>
+              <Text className='list-item__main'>{lang === 'zh' ? c.nameZh : englishCityName(c)}</Text>
+              <Text className='list-item__sub'>{lang === 'zh' ? englishCityName(c) : c.nameZh} · {c.code}</Text>
             </View>
           ))}
         </ScrollView>

@@ -1,14 +1,12 @@
 import { Text, View } from '@tarojs/components';
-import { useState } from 'react';
 import { useT } from '../i18n';
 import { duration, hhmm, money } from '../lib/format';
 import type { Offer } from '../state/booking';
 import { Btn } from './ui';
 
-/** One trip or package of the results: times, seats left (紧张 when few), the party's total and its breakdown, refund summary, details. */
-export function OfferCard({ offer, onBook }: { offer: Offer; onBook: () => void }) {
+/** One trip or package of the results: times, seats left (紧张 when few), the party's total and its breakdown, refund summary; details on their own page. */
+export function OfferCard({ offer, onBook, onDetails }: { offer: Offer; onBook: () => void; onDetails: () => void }) {
   const { t, lang } = useT();
-  const [open, setOpen] = useState(false);
   const trip = offer.trip;
   const off = offer.unavailableReason !== null;
   const mode = trip ? trip.mode : 'PACKAGE';
@@ -55,22 +53,9 @@ export function OfferCard({ offer, onBook }: { offer: Offer; onBook: () => void 
       </View>
       <Text className='offer__refund'>{offer.refundSummary}</Text>
       <View className='offer__meta'>
-        <Text className='link' onClick={() => setOpen(!open)}>{open ? t('hideDetails') : t('details')}</Text>
+        <Text className='link' onClick={onDetails} data-testid={`details-${offer.id}`}>{t('details')} ›</Text>
         <Btn small disabled={off} onClick={onBook} testId={`book-${offer.id}`}>{t('book')}</Btn>
       </View>
-      {open ? (
-        <View className='offer__details'>
-          {offer.description ? <Text className='hint'>{offer.description}</Text> : null}
-          <Text className='field__label'>{t('includes')}</Text>
-          {offer.entitlements.map((e) => (
-            <Text key={e.id} className='hint'>
-              · {e.name}（{e.merchantName}）{e.scope === 'SHARED' ? t('shared') : t('perPassenger')} {t('usesTimes', { n: e.uses })}
-            </Text>
-          ))}
-          <Text className='field__label'>{t('refundRules')}</Text>
-          <Text className='hint'>{offer.refundSummary}</Text>
-        </View>
-      ) : null}
     </View>
   );
 }

@@ -7,6 +7,9 @@ export interface SearchParams {
   originName: string;
   destination: string;
   destinationName: string;
+  /** English names (the catalog's, else pinyin) for the English switch; older saved searches lack them. */
+  originNameEn?: string;
+  destinationNameEn?: string;
   date: string;
   adults: number;
   children: number;
@@ -32,7 +35,10 @@ export function passengerSlots(p: Pick<SearchParams, 'adults' | 'children' | 'se
 }
 
 export function paramsToQuery(p: SearchParams): Record<string, string | number> {
-  return { o: p.origin, on: p.originName, d: p.destination, dn: p.destinationName, date: p.date, a: p.adults, c: p.children, s: p.seniors };
+  return {
+    o: p.origin, on: p.originName, d: p.destination, dn: p.destinationName, date: p.date, a: p.adults, c: p.children, s: p.seniors,
+    ...(p.originNameEn ? { oe: p.originNameEn } : {}), ...(p.destinationNameEn ? { de: p.destinationNameEn } : {}),
+  };
 }
 
 export function paramsFromQuery(q: Record<string, string | undefined>): SearchParams | null {
@@ -41,6 +47,7 @@ export function paramsFromQuery(q: Record<string, string | undefined>): SearchPa
   return {
     origin: q.o, originName: decodeURIComponent(q.on ?? q.o), destination: q.d, destinationName: decodeURIComponent(q.dn ?? q.d),
     date: q.date, adults: n(q.a, 1), children: n(q.c, 0), seniors: n(q.s, 0),
+    ...(q.oe ? { originNameEn: decodeURIComponent(q.oe) } : {}), ...(q.de ? { destinationNameEn: decodeURIComponent(q.de) } : {}),
   };
 }
 
@@ -80,3 +87,35 @@ export function chosenOffer(): { offer: Offer; params: SearchParams } | null {
     return null;
   }
 }
+
+const DETAIL = 'dt.detailOffer';
+
+/** The offer whose detail page is open (kept in storage: survives a reload of that page). */
+export function showOfferDetail(offer: Offer, params: SearchParams): void {
+  Taro.setStorageSync(DETAIL, { offer, params });
+}
+
+export function offerForDetail(): { offer: Offer; params: SearchParams } | null {
+  try {
+    const v = Taro.getStorageSync(DETAIL);
+    return v && typeof v === 'object' && v.offer ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A city's English name: the catalog's, else its pinyin capitalised ("xianggang" → "Xianggang"), else the code. */
+export function englishCityName(city: { nameEn?: string | null; pinyin?: string | null; code: string }): string {
+  if (city.nameEn?.trim()) return city.nameEn.trim();
+  if (city.pinyin?.trim()) return city.pinyin.trim().replace(/(^|\s)\S/g, (c) => c.toUpperCase());
+  return city.code;
+}
+
+/** The name of the origin or destination of a search in a language. */
+export function cityName(p: SearchParams, which: 'origin' | 'destination', lang: 'zh' | 'en'): string {
+  if (which === 'origin') return lang === 'zh' ? p.originName : p.originNameEn ?? KNOWN_EN[p.origin] ?? p.origin;
+  return lang === 'zh' ? p.destinationName : p.destinationNameEn ?? KNOWN_EN[p.destination] ?? p.destination;
+}
+
+/** English names of the default search's cities (saved searches from before names were kept). */
+const KNOWN_EN: Record<string, string> = { SZX: 'Shenzhen', HKG: 'Hong Kong' };

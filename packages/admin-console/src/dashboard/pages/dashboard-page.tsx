@@ -8,6 +8,7 @@ import { PageHeader } from '../../app/common';
 import { hkTime, hkToday, money } from '../../app/format';
 import { useUrlFilters } from '../../app/url-state';
 import { EChart } from '../components/echart';
+import { LiveRedemptions } from '../components/live-redemptions';
 import { backlogOption, conversionOption, redemptionsOption, refundsOption, salesOption, statusPieOption } from '../components/charts';
 import { AdminMetricsDocument, type AdminMetricsQuery } from '../queries';
 
@@ -106,6 +107,9 @@ export default function DashboardPage() {
                 ]}
               />
             </Card>
+          </Col>
+          <Col xs={24}>
+            <LiveRedemptions />
           </Col>
         </Row>
       ) : (

@@ -1,5 +1,7 @@
-export { AdminOrdersDocument } from '@deeptravel/client';
-export type { AdminOrdersQuery } from '@deeptravel/client';
+export {
+  AdminOrdersDocument, AdminOrderDocument, AdminRetryRefundDocument, AdminResendNotificationDocument, AdminResolveRedemptionConflictDocument,
+} from '@deeptravel/client';
+export type { AdminOrdersQuery, AdminOrderQuery } from '@deeptravel/client';
 
 /** The order snapshot (prices, entitlements and rules as sold), as the server writes it (version 1). */
 export interface OrderSnapshot {

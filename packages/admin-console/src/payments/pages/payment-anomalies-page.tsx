@@ -1,8 +1,9 @@
-import { Card, Switch, Table, Tag, Typography } from 'antd';
+import { Button, Card, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { AdminPaymentAnomaliesDocument, ERROR_MESSAGES, errorMessage, type AdminPaymentAnomaliesQuery } from '@deeptravel/client';
-import { useQuery } from '../../app/api';
-import { PageHeader, QueryError } from '../../app/common';
+import { AdminPaymentAnomaliesDocument, AdminResolvePaymentAnomalyDocument, ERROR_MESSAGES, errorMessage, type AdminPaymentAnomaliesQuery } from '@deeptravel/client';
+import { useMutation, useQuery } from '../../app/api';
+import { EditOnly, PageHeader, QueryError } from '../../app/common';
+import { ReasonModal } from '../../app/reason-modal';
 import { hkTime, money } from '../../app/format';
 
 type Anomaly = AdminPaymentAnomaliesQuery['adminPaymentAnomalies'][number];
@@ -24,6 +25,8 @@ function kindText(kind: string): string {
 export default function PaymentAnomaliesPage() {
   const [unresolvedOnly, setUnresolvedOnly] = useState(true);
   const q = useQuery(AdminPaymentAnomaliesDocument, { unresolvedOnly }, { pollMs: 30_000 });
+  const [resolve] = useMutation(AdminResolvePaymentAnomalyDocument);
+  const [resolving, setResolving] = useState<Anomaly | null>(null);
   return (
     <>
       <PageHeader title="支付异常" sub="支付通知中发现的问题；重复或多付的款项由系统原路退回" extra={<>只看未处理 <Switch checked={unresolvedOnly} onChange={setUnresolvedOnly} /></>} />
@@ -42,10 +45,32 @@ export default function PaymentAnomaliesPage() {
             { title: '交易号', dataIndex: 'gatewayTxnId', width: 200 },
             { title: '订单', dataIndex: 'orderNo', width: 190, render: (no: string | null, x) => no ?? (x.orderId ? `#${x.orderId}` : '—') },
             { title: '金额', dataIndex: 'amount', width: 100, render: (v: number | null) => money(v) },
-            { title: '已处理', dataIndex: 'resolved', width: 80, render: (r: boolean) => (r ? '是' : '否') },
+            {
+              title: '处理',
+              dataIndex: 'resolved',
+              width: 220,
+              render: (r: boolean, a) =>
+                r ? (
+                  <Typography.Text type="secondary">已处理 · {a.resolvedBy?.replace(/^admin:/, '')} {a.resolvedAt ? hkTime(a.resolvedAt, true) : ''}{a.resolutionNote ? `：${a.resolutionNote}` : ''}</Typography.Text>
+                ) : (
+                  <EditOnly>
+                    <Button size="small" onClick={() => setResolving(a)}>标记已处理</Button>
+                  </EditOnly>
+                ),
+            },
           ]}
         />
       </Card>
+      <ReasonModal
+        open={resolving !== null}
+        title="标记支付异常已处理"
+        description="写明做了什么（例如：已在商户平台原路退款、已联系旅客补单），会记入操作日志。"
+        onSubmit={(reason) => resolve({ id: resolving!.id, reason })}
+        onClose={(done) => {
+          setResolving(null);
+          if (done) void q.refetch();
+        }}
+      />
     </>
   );
 }

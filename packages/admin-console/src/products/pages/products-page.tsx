@@ -1,8 +1,13 @@
 import { useState } from 'react';
-import { Button, Card, Drawer, Form, Input, Select, Table, Tabs, Tag } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Drawer, Form, Input, Select, Space, Table, Tabs, Tag } from 'antd';
+import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
 import { formatFen } from '@deeptravel/shared';
-import { useQuery } from '../../app/api';
+import { runOp, useQuery } from '../../app/api';
+import { BulkEnableBar } from '../../app/bulk-bar';
+import { downloadText, toCsv, type CsvColumn } from '../../app/csv';
+import { SavedViewsBar } from '../../app/saved-views-bar';
+import { useSession } from '../../app/session';
 import { EditOnly, PageHeader, QueryError } from '../../app/common';
 import { label, options } from '../../app/format';
 import { orUndef, useUrlFilters } from '../../app/url-state';
@@ -13,7 +18,7 @@ import { useTemplates } from '../../templates/queries';
 import { FarePanel } from '../components/fare-panel';
 import { ProductForm } from '../components/product-form';
 import { QuotaPanel } from '../components/quota-panel';
-import { AdminProductsDocument, type AdminProductsQuery } from '../queries';
+import { AdminProductsDocument, AdminUpsertProductDocument, type AdminProductsQuery } from '../queries';
 
 type Product = AdminProductsQuery['adminProducts'][number];
 const FILTERS = ['kind', 'enabled', 'q', 'id'] as const;
@@ -26,6 +31,22 @@ function fareSummary(p: Product): string {
   return `${adult.length ? '成人 ' : ''}¥${formatFen(min)} 起 · ${p.fares.length} 档`;
 }
 
+/** The product as `adminUpsertProduct` takes it, with `enabled` changed (bulk 上架/下架). */
+export function productInputWithEnabled(p: Product, enabled: boolean) {
+  return {
+    id: p.id, kind: p.kind, name: p.name, nameEn: p.nameEn, routeId: p.routeId, templateId: p.templateId, cityId: p.cityId,
+    refundRuleId: p.refundRuleId, enabled, currency: p.currency, dailyQuota: p.dailyQuota, description: p.description,
+  };
+}
+
+const PRODUCT_CSV: CsvColumn<Product>[] = [
+  { title: 'ID', value: (p) => p.id },
+  { title: '名称', value: (p) => p.name },
+  { title: '类型', value: (p) => label('productKind', p.kind) },
+  { title: '票价', value: fareSummary },
+  { title: '状态', value: (p) => (p.enabled ? '上架' : '下架') },
+];
+
 /** Products (trip tickets and packages), their fare tables and daily quotas. Filters and the open product live in the URL. */
 export default function ProductsPage() {
   const { filters, setFilters, paging, setPaging } = useUrlFilters(FILTERS);
@@ -37,6 +58,8 @@ export default function ProductsPage() {
     kind: orUndef(filters.kind), enabled: filters.enabled === '' ? undefined : filters.enabled === 'true', query: orUndef(filters.q),
   });
   const [creating, setCreating] = useState(false);
+  const { canEdit } = useSession();
+  const [selected, setSelected] = useState<string[]>([]);
   const list = products.data?.adminProducts ?? [];
   const open = filters.id ? list.find((p) => p.id === filters.id) ?? null : null;
   const setOpen = (id: string | null) => setFilters({ id }, { keepPage: true });
@@ -49,6 +72,24 @@ export default function ProductsPage() {
         extra={<EditOnly><Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-product">新建产品</Button></EditOnly>}
       />
       <Card>
+        <div style={{ display: 'flex', justifyContent: 'space-between', flexWrap: 'wrap', gap: 8, marginBottom: 12 }}>
+          <SavedViewsBar page="products" />
+          <Space wrap>
+            {canEdit ? (
+              <BulkEnableBar
+                selected={list.filter((p) => selected.includes(p.id))}
+                noun="产品"
+                on="上架"
+                off="下架"
+                offWarning="旅客将搜索不到它们。"
+                apply={(p, enabled) => runOp(AdminUpsertProductDocument, { input: productInputWithEnabled(p, enabled) })}
+                onDone={() => { setSelected([]); void products.refetch(); }}
+                testId="bulk"
+              />
+            ) : null}
+            <Button icon={<DownloadOutlined />} disabled={!list.length} onClick={() => downloadText(`products-${dayjs().format('YYYYMMDD-HHmmss')}.csv`, toCsv(PRODUCT_CSV, list))}>导出 CSV（{list.length} 条）</Button>
+          </Space>
+        </div>
         <Form layout="inline" className="filters">
           <Form.Item label="类型">
             <Select allowClear placeholder="全部" style={{ width: 120 }} options={options('productKind')} value={filters.kind || undefined} onChange={(v) => setFilters({ kind: v })} />
@@ -65,6 +106,7 @@ export default function ProductsPage() {
           rowKey="id"
           loading={products.loading}
           dataSource={list}
+          rowSelection={canEdit ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) } : undefined}
           pagination={{ current: paging.page, pageSize: paging.pageSize, onChange: setPaging, showTotal: (t) => `共 ${t} 个产品`, hideOnSinglePage: true }}
           onRow={(p) => ({ onClick: () => setOpen(p.id), style: { cursor: 'pointer' } })}
           columns={[

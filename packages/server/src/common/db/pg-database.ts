@@ -60,8 +60,9 @@ export class PgDatabase implements Database {
     };
     let broken = false;
     try {
-      await client.query('BEGIN');
-      if (options.lockTimeoutMs) await client.query(`SET LOCAL lock_timeout = ${Math.floor(options.lockTimeoutMs)}`);
+      // One round trip for both (a simple query may hold several statements): on this 2-core box the
+      // cost of a request is mostly its number of round trips to PostgreSQL (docs/performance.md).
+      await client.query(options.lockTimeoutMs ? `BEGIN; SET LOCAL lock_timeout = ${Math.floor(options.lockTimeoutMs)}` : 'BEGIN');
       const result = await fn(sql);
       await client.query('COMMIT');
       runAfterCommit(hooks, this.onHookError);

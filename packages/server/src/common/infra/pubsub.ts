@@ -9,6 +9,8 @@ import type { Redis } from 'ioredis';
 export type Topics = {
   /** A merchant console's live redemption feed, one channel per merchant. */
   REDEMPTION_RECORDED: [merchantId: number, payload: Record<string, unknown>];
+  /** A traveller's order (or one of its tickets) changed; one channel per order (`myOrderUpdated`). */
+  ORDER_UPDATED: [orderId: number, payload: { orderId: number }];
   /** Something cached changed; every instance drops its local copies. */
   CACHE_INVALIDATED: [payload: { namespace: string }];
 };
@@ -25,7 +27,7 @@ export function createMemoryPubSub(): AppPubSub {
  * drops the promises of PUBLISH/SUBSCRIBE/UNSUBSCRIBE: while Redis is down they would reject
  * unhandled and end the process, so they are caught here and reported to `onError`.
  */
-export function createRedisPubSub(publishClient: Redis, subscribeClient: Redis, onError: (err: unknown) => void): AppPubSub {
+export function createRedisPubSub(publishClient: Redis, subscribeClient: Redis, onError: (err: unknown) => void, channelPrefix = ''): AppPubSub {
   const caught = (client: Redis, methods: readonly string[]): Redis =>
     new Proxy(client, {
       get(target, prop, receiver) {
@@ -37,7 +39,18 @@ export function createRedisPubSub(publishClient: Redis, subscribeClient: Redis, 
         return value.bind(target);
       },
     });
-  return createPubSub<Topics>({
-    eventTarget: createRedisEventTarget({ publishClient: caught(publishClient, ['publish']), subscribeClient: caught(subscribeClient, ['subscribe', 'unsubscribe']) }),
-  });
+  const target = createRedisEventTarget({ publishClient: caught(publishClient, ['publish']), subscribeClient: caught(subscribeClient, ['subscribe', 'unsubscribe']) });
+  return createPubSub<Topics>({ eventTarget: channelPrefix ? prefixedEventTarget(target, channelPrefix) : target });
+}
+
+/**
+ * Channels named `<prefix><topic>:<id>`: deployments (and parallel test servers) sharing one Redis
+ * under different `REDIS_PREFIX`es never hear each other's events. Listeners read only `detail`.
+ */
+function prefixedEventTarget<T extends ReturnType<typeof createRedisEventTarget>>(target: T, prefix: string): T {
+  return {
+    addEventListener: (topic: string, listener: Parameters<T['addEventListener']>[1]) => target.addEventListener(prefix + topic, listener),
+    removeEventListener: (topic: string, listener: Parameters<T['removeEventListener']>[1]) => target.removeEventListener(prefix + topic, listener),
+    dispatchEvent: (event: CustomEvent) => target.dispatchEvent(new CustomEvent(prefix + event.type, { detail: event.detail })),
+  } as T;
 }

@@ -73,6 +73,17 @@ export class Outbox {
     return row.id;
   }
 
+  /** Writes several events of one topic inside `sql` in one statement (a redeem group). */
+  async addMany(sql: TxSql, topic: string, payloads: Array<Record<string, unknown>>): Promise<void> {
+    if (!payloads.length) return;
+    await sql.query(
+      `INSERT INTO outbox_event (topic, payload, available_at)
+       SELECT $1, e.p, $3 FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(p, n) ORDER BY e.n`,
+      [topic, JSON.stringify(payloads), this.clock.now()],
+    );
+    sql.afterCommit(() => this.kick());
+  }
+
   /** Starts polling (for retries, and for events other instances wrote). */
   start(pollMs = 1000): void {
     this.stopped = false;
@@ -108,7 +119,15 @@ export class Outbox {
       do {
         this.again = false;
         const batch = await this.claim();
-        for (const msg of batch) delivered += (await this.deliver(msg)) ? 1 : 0;
+        // Delivered events are marked in one statement per batch, not one commit each (at-least-once
+        // either way: a crash before the mark re-delivers after the lease, and handlers de-duplicate).
+        const done: number[] = [];
+        try {
+          for (const msg of batch) if (await this.deliver(msg)) done.push(msg.id);
+        } finally {
+          if (done.length) await this.markDelivered(done);
+        }
+        delivered += done.length;
         if (batch.length === this.policy.batchSize) this.again = true;
       } while (this.again && !this.stopped);
     } finally {
@@ -132,6 +151,10 @@ export class Outbox {
       .map((r) => ({ id: Number(r.id), topic: r.topic, payload: r.payload, attempt: r.attempts }));
   }
 
+  private async markDelivered(ids: number[]): Promise<void> {
+    await this.db.query(`UPDATE outbox_event SET status = 'DELIVERED', delivered_at = $2, last_error = NULL WHERE id = ANY($1::bigint[])`, [ids, this.clock.now()]);
+  }
+
   private deliver(msg: OutboxMessage): Promise<boolean> {
     if (!tracingEnabled()) return this.deliverNow(msg);
     return inSpan(`outbox ${msg.topic}`, { 'messaging.system': 'outbox', 'messaging.destination.name': msg.topic, 'messaging.message.id': String(msg.id), 'outbox.attempt': msg.attempt }, () => this.deliverNow(msg), SpanKind.CONSUMER);
@@ -141,10 +164,6 @@ export class Outbox {
     const handler = this.handlers.get(msg.topic);
     try {
       if (handler) await handler(msg);
-      await this.db.query(`UPDATE outbox_event SET status = 'DELIVERED', delivered_at = $2, last_error = NULL WHERE id = $1`, [
-        msg.id,
-        this.clock.now(),
-      ]);
       return true;
     } catch (err) {
       const permanent = err instanceof PermanentDeliveryError || msg.attempt >= this.policy.maxAttempts;

@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors.js';
 import type { Logger } from '../../app/logger.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../merchants/password.js';
 import { ADMIN_TOKEN_TTL_SECONDS, requireAdmin, type AdminRole } from './admin-session.js';
-import { writeAudit } from './audit.js';
+import { requireReason, writeAudit } from './audit.js';
 
 /** Admin accounts: login, creation, and the bootstrap admin. */
 export class AdminAccountService {
@@ -27,6 +27,60 @@ export class AdminAccountService {
     const account = await createAdminAccount(ctx.app.db, input);
     await writeAudit(ctx.app.db, me, 'create', 'admin_user', account.id, null, { username: account.username, role: account.role });
     return account;
+  }
+
+  /**
+   * Changes an account (ADMIN only, with a reason, audited): enable or disable it, change its role,
+   * or set a new password. Any change ends the account's open sessions (session version). Nobody can
+   * disable or demote their own account, and the last enabled ADMIN stays an enabled ADMIN, so the
+   * back office can never be locked out.
+   */
+  async update(
+    ctx: RequestContext,
+    id: number,
+    input: { enabled?: boolean | null; role?: string | null; password?: string | null },
+    reason: string,
+  ): Promise<{ id: number; username: string; role: AdminRole; enabled: boolean; createdAt: Date }> {
+    const me = requireAdmin(ctx.principal, 'write');
+    const why = requireReason(reason);
+    if (input.role != null && input.role !== 'ADMIN' && input.role !== 'OPERATOR') throw new AppError('VALIDATION_FAILED', 'Role: ADMIN or OPERATOR', { field: 'role' });
+    if (input.password != null && input.password.length < 10) throw new AppError('VALIDATION_FAILED', 'Password: at least 10 characters', { field: 'password' });
+    if (input.enabled == null && input.role == null && input.password == null) throw new AppError('BAD_USER_INPUT', 'Nothing to change', { field: 'enabled' });
+    if (id === me.adminId && (input.enabled === false || input.role === 'OPERATOR')) {
+      throw new AppError('VALIDATION_FAILED', 'You cannot disable or demote your own account', { field: input.enabled === false ? 'enabled' : 'role' });
+    }
+    const hash = input.password != null ? await hashPassword(input.password) : null;
+    return ctx.app.db.tx(async (sql) => {
+      // Every enabled ADMIN row is locked first (in id order), so two operators demoting the last
+      // two admins at once cannot both succeed.
+      const admins = await sql.query<{ id: number }>(`SELECT id FROM admin_user WHERE role = 'ADMIN' AND enabled ORDER BY id FOR UPDATE`);
+      const [cur] = await sql.query<{ id: number; username: string; role: AdminRole; enabled: boolean }>(
+        'SELECT id, username, role, enabled FROM admin_user WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (!cur) throw new AppError('NOT_FOUND', `No admin account ${id}`);
+      const next = { enabled: input.enabled ?? cur.enabled, role: (input.role as AdminRole | null) ?? cur.role };
+      const stillAdmin = next.enabled && next.role === 'ADMIN';
+      if (admins.some((a) => a.id === id) && !stillAdmin && admins.length <= 1) {
+        throw new AppError('VALIDATION_FAILED', 'This is the last enabled ADMIN account', { field: input.enabled === false ? 'enabled' : 'role' });
+      }
+      const [row] = await sql.query<{ id: number; username: string; role: AdminRole; enabled: boolean; createdAt: Date }>(
+        `UPDATE admin_user SET enabled = $2, role = $3, password_hash = COALESCE($4, password_hash), session_version = session_version + 1, updated_at = now()
+          WHERE id = $1 RETURNING id, username, role, enabled, created_at AS "createdAt"`,
+        [id, next.enabled, next.role, hash],
+      );
+      // The audit keeps what changed and why, never a password or its hash.
+      await writeAudit(
+        sql,
+        me,
+        'admin_user.update',
+        'admin_user',
+        id,
+        { enabled: cur.enabled, role: cur.role },
+        { enabled: row.enabled, role: row.role, ...(hash ? { passwordReset: true } : {}), reason: why },
+      );
+      return row;
+    });
   }
 }
 

@@ -11,9 +11,17 @@ export interface Page<T> {
 
 const clampLimit = (n?: number | null) => Math.min(Math.max(n ?? 50, 1), 500);
 
+/** Columns the trip list may be sorted by (`field:ASC|DESC`), mapped to SQL. */
+const TRIP_SORTS: Record<string, string> = {
+  departureAt: 'departure_at',
+  available: '(capacity - sold - locked)',
+  sold: 'sold',
+  capacity: 'capacity',
+};
+
 /**
- * Admin reads: every configurable thing with paging and filters, orders, the audit log and payment
- * anomalies. ADMIN and OPERATOR may read.
+ * Admin reads: every configurable thing with paging and filters, the audit log and payment
+ * anomalies (orders: AdminOrderService). ADMIN and OPERATOR may read.
  */
 export class AdminQueryService {
   async cities(ctx: RequestContext) {
@@ -51,8 +59,14 @@ export class AdminQueryService {
     return products.map((p) => ({ ...p, fares: tiers.filter((t) => t.productId === p.id) }));
   }
 
-  async trips(ctx: RequestContext, f: { routeId?: number | null; fromDate?: string | null; toDate?: string | null; status?: string | null; limit?: number | null; offset?: number | null }) {
+  async trips(ctx: RequestContext, f: { routeId?: number | null; fromDate?: string | null; toDate?: string | null; status?: string | null; limit?: number | null; offset?: number | null; sort?: string | null }) {
     requireAdmin(ctx.principal, 'read');
+    const [sortField, sortDir = 'ASC'] = (f.sort ?? 'departureAt:ASC').split(':');
+    const sortColumn = TRIP_SORTS[sortField];
+    const direction = sortDir.toUpperCase();
+    if (!sortColumn || (direction !== 'ASC' && direction !== 'DESC')) {
+      throw new AppError('BAD_USER_INPUT', `sort: one of ${Object.keys(TRIP_SORTS).join(', ')} with :ASC or :DESC`, { field: 'sort' });
+    }
     for (const [k, v] of [['fromDate', f.fromDate], ['toDate', f.toDate]] as const) {
       if (v && !isLocalDate(v)) throw new AppError('BAD_USER_INPUT', `${k}: YYYY-MM-DD`, { field: k });
     }
@@ -63,7 +77,7 @@ export class AdminQueryService {
     const items = await ctx.app.db.query(
       `SELECT id, route_id AS "routeId", product_id AS "productId", departure_at AS "departureAt", arrival_at AS "arrivalAt", capacity, sold, locked,
               capacity - sold - locked AS available, status
-         FROM trip WHERE ${where} ORDER BY departure_at, id LIMIT $5 OFFSET $6`,
+         FROM trip WHERE ${where} ORDER BY ${sortColumn} ${direction}, departure_at, id LIMIT $5 OFFSET $6`,
       [...params, clampLimit(f.limit), Math.max(f.offset ?? 0, 0)],
     );
     return { items, total };
@@ -101,23 +115,6 @@ export class AdminQueryService {
     );
   }
 
-  async orders(ctx: RequestContext, f: { status?: string | null; fromDate?: string | null; toDate?: string | null; orderNo?: string | null; limit?: number | null; offset?: number | null }) {
-    requireAdmin(ctx.principal, 'read');
-    const params = [f.status ?? null, f.fromDate && isLocalDate(f.fromDate) ? startOfLocalDate(f.fromDate) : null,
-      f.toDate && isLocalDate(f.toDate) ? startOfLocalDate(addDays(f.toDate, 1)) : null, f.orderNo ?? null];
-    const where = `($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)
-                   AND ($4::text IS NULL OR order_no = $4)`;
-    const [{ total }] = await ctx.app.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM orders WHERE ${where}`, params);
-    const items = await ctx.app.db.query(
-      `SELECT id, order_no AS "orderNo", traveller_id AS "travellerId", status, currency, total_amount AS "totalAmount", discount_amount AS "discountAmount",
-              lock_expire_at AS "lockExpireAt", snapshot, created_at AS "createdAt", paid_at AS "paidAt", cancelled_at AS "cancelledAt",
-              cancel_reason AS "cancelReason", promotion_id AS "promotionId", idempotency_key AS "idempotencyKey"
-         FROM orders WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6`,
-      [...params, clampLimit(f.limit), Math.max(f.offset ?? 0, 0)],
-    );
-    return { items, total };
-  }
-
   async audit(ctx: RequestContext, f: { entityType?: string | null; entityId?: string | null; actor?: string | null; limit?: number | null; offset?: number | null }) {
     requireAdmin(ctx.principal, 'read');
     const params = [f.entityType ?? null, f.entityId ?? null, f.actor ?? null];
@@ -134,7 +131,8 @@ export class AdminQueryService {
   async paymentAnomalies(ctx: RequestContext, unresolvedOnly: boolean) {
     requireAdmin(ctx.principal, 'read');
     return ctx.app.db.query(
-      `SELECT id, kind, gateway, gateway_txn_id AS "gatewayTxnId", order_id AS "orderId", order_no AS "orderNo", amount, detail, resolved, created_at AS "createdAt"
+      `SELECT id, kind, gateway, gateway_txn_id AS "gatewayTxnId", order_id AS "orderId", order_no AS "orderNo", amount, detail, resolved,
+              resolved_at AS "resolvedAt", resolved_by AS "resolvedBy", resolution_note AS "resolutionNote", created_at AS "createdAt"
          FROM payment_anomaly WHERE NOT $1 OR NOT resolved ORDER BY id DESC LIMIT 500`,
       [unresolvedOnly],
     );

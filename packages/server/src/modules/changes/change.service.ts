@@ -13,7 +13,7 @@ import { settleOrderIfFinal } from '../orders/order-completion.js';
 import { orderRepository } from '../orders/order.repository.js';
 import type { PaymentGateway, RequestPaymentParams } from '../payments/gateway.js';
 import type { RefundService } from '../refunds/refund.service.js';
-import { ticketRepository } from '../tickets/ticket.repository.js';
+import { ticketRepository, type TicketRecord } from '../tickets/ticket.repository.js';
 import { newSecret, newTicketCode } from '../tickets/ticket.service.js';
 import { transitionTickets } from '../tickets/ticket-transitions.js';
 
@@ -36,6 +36,19 @@ export interface ChangeRecord {
   completedAt: Date | null;
 }
 
+/** What a change would cost (`changeQuote`). */
+export interface ChangeQuoteRecord {
+  ticketCode: string;
+  fromTripId: number;
+  toTripId: number;
+  departureAt: Date;
+  arrivalAt: Date;
+  oldPrice: number;
+  newPrice: number;
+  difference: number;
+  fee: number;
+}
+
 const CHANGE_COLUMNS = `id, change_no AS "changeNo", order_id AS "orderId", ticket_id AS "ticketId", from_trip_id AS "fromTripId",
   to_trip_id AS "toTripId", to_product_id AS "toProductId", old_price AS "oldPrice", new_price AS "newPrice", difference, status,
   lock_expire_at AS "lockExpireAt", new_ticket_id AS "newTicketId", created_at AS "createdAt", completed_at AS "completedAt"`;
@@ -56,7 +69,39 @@ export class ChangeService {
     private readonly refunds: RefundService,
   ) {}
 
-  async requestChange(ctx: RequestContext, ticketCode: string, newTripId: number): Promise<ChangeRecord> {
+  /**
+   * What a change to `newTripId` would cost, with every check `requestChange` makes, but nothing taken:
+   * the new fare, the difference to pay (> 0) or to get back (< 0), and the fee (none under the rules).
+   */
+  async changeQuote(ctx: RequestContext, ticketCode: string, newTripId: number): Promise<ChangeQuoteRecord> {
+    const p = await this.prepare(ctx, ticketCode, newTripId);
+    return {
+      ticketCode: p.ticket.code, fromTripId: p.from.id, toTripId: p.to.id, departureAt: new Date(p.to.departureAt), arrivalAt: new Date(p.to.arrivalAt),
+      oldPrice: p.ticket.price, newPrice: p.newPrice, difference: p.difference, fee: 0,
+    };
+  }
+
+  /**
+   * Whether a ticket can be changed now, and why not: a trip ticket, ACTIVE, not itself a change,
+   * under a rule that allows changes, and before the rule's deadline (`changeMinHoursBefore`).
+   */
+  async changeability(ctx: RequestContext, ticket: TicketRecord): Promise<{ changeable: boolean; deadline: Date | null }> {
+    if (ticket.shared || !ticket.tripId) return { changeable: false, deadline: null };
+    const [row] = await ctx.app.db.query<{ departureAt: Date; productId: number; itemTripId: number | null }>(
+      `SELECT tr.departure_at AS "departureAt", oi.product_id AS "productId", oi.trip_id AS "itemTripId"
+         FROM ticket t JOIN order_item oi ON oi.id = t.order_item_id JOIN trip tr ON tr.id = t.trip_id WHERE t.id = $1`,
+      [ticket.id],
+    );
+    const order = row ? await orderRepository.byId(ctx.app.db, ticket.orderId) : null;
+    const rule = order?.snapshot.items.find((i) => i.productId === row.productId && i.tripId === row.itemTripId)?.refundRule;
+    if (!rule || !rule.changeAllowed) return { changeable: false, deadline: null };
+    const deadline = new Date(new Date(row.departureAt).getTime() - rule.changeMinHoursBefore * 3_600_000);
+    const changeable = ticket.status === 'ACTIVE' && !ticket.replacesTicketId && deadline > ctx.app.clock.now();
+    return { changeable, deadline };
+  }
+
+  /** The checks and the new fare of a change, shared by the quote and the request. */
+  private async prepare(ctx: RequestContext, ticketCode: string, newTripId: number) {
     const travellerId = requireTraveller(ctx.principal);
     const now = ctx.app.clock.now();
     const ticket = await ticketRepository.byCode(ctx.app.db, ticketCode.trim().toUpperCase());
@@ -106,6 +151,11 @@ export class ChangeService {
     if (!tier) throw new AppError('NOT_ON_SALE', `No fare for ${type} on that departure`);
     const newPrice = tier.unitPrice;
     const difference = newPrice - ticket.price;
+    return { travellerId, now, ticket, order, from, to, toDate, newPrice, difference };
+  }
+
+  async requestChange(ctx: RequestContext, ticketCode: string, newTripId: number): Promise<ChangeRecord> {
+    const { travellerId, now, ticket, order, from, to, toDate, newPrice, difference } = await this.prepare(ctx, ticketCode, newTripId);
     const settings = await ctx.app.services.settings.get(ctx);
     const lockExpireAt = new Date(now.getTime() + settings.lockDurationMinutes * 60_000);
     const claim = { kind: 'TRIP' as const, productId: to.productId, tripId: to.id, travelDate: toDate, qty: 1, quota: null };

@@ -26,6 +26,7 @@ export interface TerminalRecord {
   enabled: boolean;
   merchantEnabled: boolean;
   merchantCode: string;
+  merchantKind: string;
   merchantName: string;
 }
 
@@ -33,7 +34,7 @@ const STAFF_COLUMNS = `id, merchant_id AS "merchantId", username, display_name A
   enabled, session_version AS "sessionVersion", failed_logins AS "failedLogins", locked_until AS "lockedUntil", last_login_at AS "lastLoginAt"`;
 
 const TERMINAL_SELECT = `SELECT t.id, t.merchant_id AS "merchantId", t.code, t.name, t.key_hash AS "keyHash", t.enabled,
-  m.enabled AS "merchantEnabled", m.code AS "merchantCode", m.name AS "merchantName"
+  m.enabled AS "merchantEnabled", m.code AS "merchantCode", m.kind AS "merchantKind", m.name AS "merchantName"
   FROM terminal t JOIN merchant m ON m.id = t.merchant_id`;
 
 /** Failed logins in a row that lock an account, and for how long. */

@@ -123,7 +123,7 @@ export class MerchantStaffService {
 function principalOf(staff: StaffRecord, terminal: TerminalRecord): StaffPrincipal {
   return {
     kind: 'staff', staffId: staff.id, username: staff.username, displayName: staff.displayName, role: staff.role,
-    merchantId: terminal.merchantId, merchantCode: terminal.merchantCode, merchantName: terminal.merchantName,
+    merchantId: terminal.merchantId, merchantCode: terminal.merchantCode, merchantName: terminal.merchantName, merchantKind: terminal.merchantKind,
     terminalId: terminal.id, terminalCode: terminal.code, terminalName: terminal.name,
   };
 }

@@ -14,6 +14,8 @@ export interface StaffPrincipal {
   merchantId: number;
   merchantCode: string;
   merchantName: string;
+  /** FERRY_OPERATOR, BUS_OPERATOR, ATTRACTION, SERVICE: ferry and bus gates pick the departure they board. */
+  merchantKind: string;
   terminalId: number;
   terminalCode: string;
   terminalName: string;
@@ -32,6 +34,7 @@ interface SessionRow {
   merchantId: number;
   merchantCode: string;
   merchantName: string;
+  merchantKind: string;
   merchantEnabled: boolean;
   terminalId: number;
   terminalCode: string;
@@ -49,7 +52,7 @@ export async function resolveStaffPrincipal(sql: Sql, claims: StaffSessionClaims
   const [row] = await sql.query<SessionRow>(
     `SELECT s.id AS "staffId", s.username, s.display_name AS "displayName", s.role, s.enabled AS "staffEnabled",
             s.session_version AS "sessionVersion", m.id AS "merchantId", m.code AS "merchantCode", m.name AS "merchantName",
-            m.enabled AS "merchantEnabled", t.id AS "terminalId", t.code AS "terminalCode", t.name AS "terminalName",
+            m.kind AS "merchantKind", m.enabled AS "merchantEnabled", t.id AS "terminalId", t.code AS "terminalCode", t.name AS "terminalName",
             t.enabled AS "terminalEnabled", t.merchant_id AS "terminalMerchantId"
        FROM merchant_staff s JOIN merchant m ON m.id = s.merchant_id JOIN terminal t ON t.id = $2
       WHERE s.id = $1`,
@@ -61,7 +64,7 @@ export async function resolveStaffPrincipal(sql: Sql, claims: StaffSessionClaims
   assertEnabled(row);
   return {
     kind: 'staff', staffId: row.staffId, username: row.username, displayName: row.displayName, role: row.role,
-    merchantId: row.merchantId, merchantCode: row.merchantCode, merchantName: row.merchantName,
+    merchantId: row.merchantId, merchantCode: row.merchantCode, merchantName: row.merchantName, merchantKind: row.merchantKind,
     terminalId: row.terminalId, terminalCode: row.terminalCode, terminalName: row.terminalName,
   };
 }

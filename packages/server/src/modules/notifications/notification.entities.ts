@@ -31,6 +31,7 @@ export class NotificationConsent extends BaseEntity {
 @Unique({ name: 'notification_idempotency_key_unique', properties: ['idempotencyKey'] })
 @Index({ name: 'notification_traveller_created_index', expression: 'create index "notification_traveller_created_index" on "notification" ("traveller_id", "created_at" desc, "id" desc)' })
 @Index({ name: 'notification_status_index', properties: ['status', 'createdAt'] })
+@Index({ name: 'notification_order_id_index', properties: ['orderId'] })
 @Check({
   name: 'notification_status_check',
   expression: "status IN ('PENDING', 'SENDING', 'SENT', 'SKIPPED_NO_CONSENT', 'SKIPPED_NO_OPENID', 'SKIPPED_NO_TEMPLATE', 'FAILED', 'DEAD', 'UNCONFIRMED')",

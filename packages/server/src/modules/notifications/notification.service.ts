@@ -2,6 +2,9 @@ import type { AppConfig } from '../../app/config.js';
 import type { RequestContext } from '../../app/context.js';
 import { AppError } from '../../common/errors.js';
 import { PermanentDeliveryError } from '../../common/outbox/outbox.js';
+import { recordTransition } from '../../common/outbox/state-history.js';
+import { requireAdmin } from '../admin/admin-session.js';
+import { requireReason, writeAudit } from '../admin/audit.js';
 import { requireTraveller } from '../identity/auth.service.js';
 import { ChannelError, type NotificationChannel, type SendReceipt } from './channels/notification-channel.js';
 import {
@@ -242,6 +245,36 @@ export class NotificationService {
       oldestPendingAgeSeconds: oldest?.at ? Math.max(0, Math.round((now.getTime() - new Date(oldest.at).getTime()) / 1000)) : null,
       failures,
     };
+  }
+
+  /**
+   * An operator re-drives a FAILED or DEAD message, with a reason (ADMIN role; audited): it takes a
+   * consent again (the failure gave its use back), goes back to PENDING and gets a new delivery
+   * event, so the outbox sends it with fresh retries. Idempotent: a message already PENDING, SENDING
+   * or SENT (a repeated click) is returned unchanged; a skipped or UNCONFIRMED one is refused
+   * (INVALID_TRANSITION): WeChat may already have an UNCONFIRMED message, and a skipped one had no
+   * consent or openid to begin with.
+   */
+  async adminResend(ctx: RequestContext, id: number, reason: string): Promise<NotificationRow & { requeued: boolean }> {
+    const admin = requireAdmin(ctx.principal, 'write');
+    const why = requireReason(reason);
+    const requeued = await ctx.app.db.tx(async (sql) => {
+      const [row] = await sql.query<NotificationRow>(`SELECT ${NOTIFICATION_COLUMNS} FROM notification WHERE id = $1 FOR UPDATE`, [id]);
+      if (!row) throw new AppError('NOT_FOUND', `No notification ${id}`);
+      if (row.status === 'PENDING' || row.status === 'SENDING' || row.status === 'SENT') return false;
+      if (row.status !== 'FAILED' && row.status !== 'DEAD') throw new AppError('INVALID_TRANSITION', `A ${row.status} message is not resent`, { status: row.status });
+      if (!row.templateId || !row.openid) throw new AppError('INVALID_TRANSITION', 'This message has no template or openid', { status: row.status });
+      const now = ctx.app.clock.now();
+      const consentId = await repo.takeConsent(sql, row.travellerId, row.templateId, now);
+      if (consentId === null) throw new AppError('INVALID_TRANSITION', 'The traveller has no subscription left for this template', { status: row.status, reason: 'NO_CONSENT' });
+      await sql.query(`UPDATE notification SET status = 'PENDING', reason = NULL, lease_until = NULL, consent_id = $2, updated_at = $3 WHERE id = $1`, [id, consentId, now]);
+      await ctx.app.outbox.add(sql, NOTIFICATION_DELIVER_TOPIC, { notificationId: id });
+      await recordTransition(sql, { entityType: 'notification', entityId: id, from: row.status, to: 'PENDING', actor: `admin:${admin.username}`, reason: why.slice(0, 200), at: now });
+      await writeAudit(sql, admin, 'notification.resend', 'notification', id,
+        { status: row.status, reason: row.reason, lastError: row.lastError, attempts: row.attempts }, { status: 'PENDING', reason: why });
+      return true;
+    });
+    return { ...(await repo.byId(ctx.app.db, id))!, requeued };
   }
 
   private kindsOf(templateId: string): NotificationKind[] {

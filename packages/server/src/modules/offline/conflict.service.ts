@@ -1,6 +1,8 @@
 import type { RequestContext } from '../../app/context.js';
 import { AppError } from '../../common/errors.js';
 import { recordTransition } from '../../common/outbox/state-history.js';
+import { requireAdmin } from '../admin/admin-session.js';
+import { requireReason, writeAudit } from '../admin/audit.js';
 import { requireManager } from '../merchants/staff-session.js';
 import { offlineRepository as repo, type ConflictRow } from './offline.repository.js';
 
@@ -23,6 +25,31 @@ export class RedemptionConflictService {
     });
     const rows = await repo.conflicts(ctx.app.db, manager.merchantId, null, 500);
     const row = rows.find((r) => r.id === id);
+    if (!row) throw new AppError('NOT_FOUND', `No conflict ${id}`);
+    return row;
+  }
+
+  /**
+   * An operator resolves any merchant's open conflict with a reason (ADMIN role): the same history
+   * row as a manager's, plus an audit row. Resolving one already resolved is refused (INVALID_TRANSITION).
+   */
+  async adminResolve(ctx: RequestContext, id: number, reason: string): Promise<ConflictRow> {
+    const admin = requireAdmin(ctx.principal, 'write');
+    const text = requireReason(reason);
+    const now = ctx.app.clock.now();
+    const merchantId = await ctx.app.db.tx(async (sql) => {
+      const [cur] = await sql.query<{ merchantId: number; status: string; reason: string }>(
+        'SELECT merchant_id AS "merchantId", status, reason FROM redemption_conflict WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (!cur) throw new AppError('NOT_FOUND', `No conflict ${id}`);
+      if (cur.status !== 'OPEN') throw new AppError('INVALID_TRANSITION', `Conflict ${id} is ${cur.status}`, { status: cur.status });
+      await repo.resolveConflict(sql, cur.merchantId, id, text, `admin:${admin.username}`, now);
+      await recordTransition(sql, { entityType: 'redemption_conflict', entityId: id, from: 'OPEN', to: 'RESOLVED', actor: `admin:${admin.username}`, reason: text.slice(0, 200), at: now });
+      await writeAudit(sql, admin, 'redemption_conflict.resolve', 'redemption_conflict', id, { status: 'OPEN', reason: cur.reason }, { status: 'RESOLVED', resolutionNote: text });
+      return cur.merchantId;
+    });
+    const row = (await repo.conflicts(ctx.app.db, merchantId, null, 500)).find((r) => r.id === id);
     if (!row) throw new AppError('NOT_FOUND', `No conflict ${id}`);
     return row;
   }

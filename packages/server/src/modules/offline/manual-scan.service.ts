@@ -7,10 +7,10 @@ import { redemptionRepository as redemptionRepo } from '../redemption/redemption
 /**
  * A ticket code typed by staff (the traveller's phone is dead, the code will not scan): the server
  * makes the ticket's current QR itself and scans it, so the verdicts, the log and the redeem that
- * follows are exactly those of a scanned code. The log entry is marked `manual` for the audit.
+ * follows are exactly those of a scanned code (with the gate's departure, when one was picked). The log entry is marked `manual` for the audit.
  */
 export class ManualScanService {
-  async scanTicketCode(ctx: RequestContext, code: string): Promise<ScanResult> {
+  async scanTicketCode(ctx: RequestContext, code: string, departureTripId: number | null = null): Promise<ScanResult> {
     const staff = requireStaff(ctx.principal);
     const clean = String(code ?? '').trim().toUpperCase().replace(/\s+/g, '');
     const now = ctx.app.clock.now();
@@ -25,7 +25,7 @@ export class ManualScanService {
       throw new AppError('TICKET_NOT_FOUND', 'No ticket has this code');
     }
     const { payload } = ctx.app.qr.payload({ typ: 'T', ref: clean }, ticket.qrSecret, now);
-    const result = await ctx.app.services.redemption.scanCode(ctx, payload);
+    const result = await ctx.app.services.redemption.scanCode(ctx, payload, departureTripId);
     await ctx.app.db.query(
       `UPDATE redemption_log SET detail = coalesce(detail, '{}'::jsonb) || '{"manual": true}'::jsonb WHERE scan_nonce = $1 AND action = 'SCAN'`,
       [result.scanNonce],

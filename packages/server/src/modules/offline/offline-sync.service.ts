@@ -1,3 +1,4 @@
+import { announceOrderUpdate } from '../orders/order-updates.js';
 import type { TicketStatus } from '@deeptravel/shared';
 import type { RequestContext } from '../../app/context.js';
 import type { TxSql } from '../../common/db/sql.js';
@@ -202,7 +203,7 @@ export class OfflineSyncService {
     const view: RedemptionView = {
       id, at: item.scannedAt, merchantId: staff.merchantId, terminalId: staff.terminalId, terminalCode: staff.terminalCode, terminalName: staff.terminalName,
       staffId, staffUsername, ticketId: t.id, ticketCode: t.code, ticketStatus, lineId: t.lineId, lineName: t.lineName ?? '',
-      usesLeft, usesTotal: t.usesTotal ?? 0, productName: t.productName, passengerName: t.passengerName,
+      usesLeft, usesTotal: t.usesTotal ?? 0, productName: t.productName, passengerName: t.passengerName, tripId: t.tripId,
     };
     await ctx.app.outbox.add(sql, REDEMPTION_EVENTS.recorded, {
       redemptionId: id, travellerId: t.travellerId, orderId: t.orderId, ticketId: t.id, ticketCode: t.code, lineId: t.lineId, lineName: view.lineName,
@@ -210,6 +211,7 @@ export class OfflineSyncService {
       at: item.scannedAt.toISOString(), offline: true,
     });
     sql.afterCommit(() => ctx.app.pubsub.publish('REDEMPTION_RECORDED', staff.merchantId, { ...view, at: item.scannedAt.toISOString(), offline: true }));
+    announceOrderUpdate(ctx, sql, t.orderId);
     return view;
   }
 }

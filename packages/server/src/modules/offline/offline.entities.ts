@@ -37,6 +37,7 @@ export class OfflineRedemption extends BaseEntity {
 @Entity({ tableName: 'redemption_conflict' })
 @Unique({ name: 'redemption_conflict_scan_line_unique', properties: ['scanNonce', 'ticketLineId'] })
 @Index({ name: 'redemption_conflict_merchant_status_index', properties: ['merchantId', 'status', 'scannedAt'] })
+@Index({ name: 'redemption_conflict_ticket_id_index', properties: ['ticketId'] })
 @Check({ name: 'redemption_conflict_status_check', expression: "status IN ('OPEN', 'RESOLVED')" })
 export class RedemptionConflict extends BaseEntity {
   @Property() merchantId!: number;

@@ -18,6 +18,7 @@ export interface SyncTicketRow {
   lineName: string | null;
   usesLeft: number | null;
   usesTotal: number | null;
+  tripId: number | null;
 }
 
 /** The latest offline redemption of a line scanned after a given time (the one that gives way). */
@@ -90,7 +91,8 @@ export const offlineRepository = {
     const rows = await sql.query<SyncTicketRow>(
       `SELECT t.id, t.code, t.order_id AS "orderId", o.order_no AS "orderNo", o.traveller_id AS "travellerId", t.status,
               t.valid_from AS "validFrom", t.valid_until AS "validUntil", t.product_name AS "productName", p.name AS "passengerName",
-              l.id AS "lineId", l.merchant_id AS "lineMerchantId", l.name AS "lineName", l.uses_left AS "usesLeft", l.uses_total AS "usesTotal"
+              l.id AS "lineId", l.merchant_id AS "lineMerchantId", l.name AS "lineName", l.uses_left AS "usesLeft", l.uses_total AS "usesTotal",
+              t.trip_id AS "tripId"
          FROM ticket t JOIN orders o ON o.id = t.order_id LEFT JOIN order_passenger p ON p.id = t.passenger_id
          LEFT JOIN ticket_line l ON l.id = $2 AND l.ticket_id = t.id
         WHERE t.id = $1

@@ -1,3 +1,4 @@
+import { announceOrderUpdate } from './order-updates.js';
 import type { RequestContext } from '../../app/context.js';
 import type { TxSql } from '../../common/db/sql.js';
 import { recordTransition } from '../../common/outbox/state-history.js';
@@ -24,6 +25,7 @@ export async function settleOrderIfFinal(ctx: RequestContext, sql: TxSql, orderI
   const to = allRefunded ? 'CANCELLED' : 'COMPLETED';
   if (!(await orderRepository.transition(sql, orderId, 'PAID', to, { now, cancelReason: allRefunded ? 'REFUNDED' : undefined }))) return null;
   await recordTransition(sql, { entityType: 'order', entityId: orderId, from: 'PAID', to, actor, reason: allRefunded ? 'REFUNDED' : 'ALL_TICKETS_FINAL', at: now });
+  announceOrderUpdate(ctx, sql, orderId);
   await ctx.app.outbox.add(sql, allRefunded ? 'order.cancelled' : ORDER_COMPLETED_EVENT, {
     orderId, travellerId: order.travellerId, ...(allRefunded ? { reason: 'REFUNDED' } : {}),
   });

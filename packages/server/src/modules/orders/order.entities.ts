@@ -9,6 +9,7 @@ import { Product, Trip } from '../catalog/catalog.entities.js';
 @Unique({ properties: ['traveller', 'idempotencyKey'] })
 @Index({ properties: ['status', 'lockExpireAt'] })
 @Index({ name: 'orders_traveller_created_index', expression: 'create index "orders_traveller_created_index" on "orders" ("traveller_id", "created_at" desc)' })
+@Index({ name: 'orders_created_at_index', expression: 'create index "orders_created_at_index" on "orders" ("created_at" desc, "id" desc)' })
 @Check({ name: 'orders_amount_check', expression: 'total_amount >= 0' })
 export class Order extends BaseEntity {
   /** Our merchant order number, sent to the gateway as out_trade_no. */
@@ -62,6 +63,7 @@ export class OrderItem extends BaseEntity {
 /** A passenger of an order (name and type only: no identity documents are collected). */
 @Entity({ tableName: 'order_passenger' })
 @Index({ name: 'order_passenger_order_id_index', properties: ['order'] })
+@Index({ name: 'order_passenger_phone_index', properties: ['phone'] })
 export class OrderPassenger extends BaseEntity {
   @ManyToOne(() => Order) order!: Order;
   @Property() name!: string;

@@ -131,6 +131,53 @@ export const orderRepository = {
     return rows[0]?.id ?? null;
   },
 
+  /**
+   * createOrder's hot path in one statement: the order (unless the traveller already used this
+   * idempotency key: then nothing at all is written and null comes back), its first history row
+   * (null → PENDING), its lines and passengers (in the given order, so ids follow it), and its
+   * `order.created` outbox event; returns the whole order record, so nothing is re-read. The caller
+   * kicks the outbox after commit.
+   */
+  async insertPendingOrder(
+    sql: Sql,
+    o: {
+      orderNo: string; travellerId: number; currency: string; totalAmount: number; discountAmount: number; lockExpireAt: Date; idempotencyKey: string | null;
+      promotionId: number | null; snapshot: OrderSnapshot; now: Date; actor: string;
+      lines: Array<Omit<OrderLineRecord, 'id' | 'orderId'>>;
+      passengers: Array<{ name: string; type: PassengerType; phone: string | null }>;
+      createdTopic: string;
+    },
+  ): Promise<OrderRecord | null> {
+    const rows = await sql.query<OrderRecord>(
+      `WITH ins AS (
+         INSERT INTO orders (order_no, traveller_id, status, currency, total_amount, discount_amount, lock_expire_at, idempotency_key,
+                             promotion_id, snapshot, created_at, updated_at)
+         VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, $8, $9, $10, $10)
+         ON CONFLICT (traveller_id, idempotency_key) DO NOTHING RETURNING *),
+       h AS (
+         INSERT INTO state_transition (entity_type, entity_id, from_state, to_state, actor, reason, at)
+         SELECT 'order', id, NULL, 'PENDING', $11, NULL, $10 FROM ins),
+       li AS (
+         INSERT INTO order_item (order_id, product_id, trip_id, travel_date, product_name, passenger_type, qty, unit_price, discount, subtotal, price_lines)
+         SELECT ins.id, (e.v->>'productId')::int, (e.v->>'tripId')::int, (e.v->>'travelDate')::date, e.v->>'productName', e.v->>'passengerType',
+                (e.v->>'qty')::int, (e.v->>'unitPrice')::int, (e.v->>'discount')::int, (e.v->>'subtotal')::int, '[]'::jsonb
+           FROM ins, jsonb_array_elements($12::jsonb) WITH ORDINALITY AS e(v, n) ORDER BY e.n),
+       pa AS (
+         INSERT INTO order_passenger (order_id, name, passenger_type, phone)
+         SELECT ins.id, e.v->>'name', e.v->>'type', e.v->>'phone'
+           FROM ins, jsonb_array_elements($13::jsonb) WITH ORDINALITY AS e(v, n) ORDER BY e.n),
+       ev AS (
+         INSERT INTO outbox_event (topic, payload, available_at)
+         SELECT $14, jsonb_build_object('orderId', id, 'travellerId', traveller_id, 'totalAmount', total_amount), $10 FROM ins)
+       SELECT ${ORDER_COLUMNS} FROM ins`,
+      [
+        o.orderNo, o.travellerId, o.currency, o.totalAmount, o.discountAmount, o.lockExpireAt, o.idempotencyKey, o.promotionId, JSON.stringify(o.snapshot), o.now,
+        o.actor, JSON.stringify(o.lines), JSON.stringify(o.passengers), o.createdTopic,
+      ],
+    );
+    return rows[0] ?? null;
+  },
+
   /** All lines in one statement. */
   async insertLines(sql: Sql, orderId: number, lines: Array<Omit<OrderLineRecord, 'id' | 'orderId'>>): Promise<void> {
     const values: unknown[] = [];

@@ -1,3 +1,4 @@
+import { announceOrderUpdate } from './order-updates.js';
 import { randomInt } from 'node:crypto';
 import { enforceRateLimit } from '../../common/rate-limit.js';
 import { addDays, isLocalDate, localDateOf, Money, PASSENGER_TYPES, startOfLocalDate, sumMoney, type Party, type PassengerType } from '@deeptravel/shared';
@@ -101,32 +102,30 @@ export class OrderService {
     const lockExpireAt = new Date(now.getTime() + settings.lockDurationMinutes * 60_000);
     const giveBack = await this.inventory.admit(ctx, claims, lockExpireAt);
     try {
-      const orderId = await this.withExpiredLocksFreed(ctx, claims, () => ctx.app.db.tx(
+      // Order, history, lines, passengers and outbox event in one statement that returns the record
+      // (no re-read after commit), then the seats: four round trips with BEGIN and COMMIT (docs/performance.md).
+      return await this.withExpiredLocksFreed(ctx, claims, () => ctx.app.db.tx(
         async (sql) => {
-          const id = await orderRepository.insertOrder(sql, {
+          const order = await orderRepository.insertPendingOrder(sql, {
             orderNo: newOrderNo(now), travellerId, currency, totalAmount, discountAmount,
             lockExpireAt,
-            idempotencyKey: key, promotionId: promotion?.id ?? null, snapshot, now,
-          });
-          if (id === null) throw new IdempotencyReplay();
-          await this.inventory.lock(sql, claims, now);
-          if (promotion) await this.usePromotion(sql, promotion.id, now);
-          await orderRepository.insertLines(
-            sql, id,
-            lines.map((l) => {
+            idempotencyKey: key, promotionId: promotion?.id ?? null, snapshot, now, actor: `traveller:${travellerId}`,
+            lines: lines.map((l) => {
               const it = items[l.itemIndex];
               return { productId: it.product.id, tripId: it.trip?.id ?? null, travelDate: it.travelDate, productName: it.product.name,
                 passengerType: l.passengerType, qty: l.qty, unitPrice: l.unitPrice, discount: l.discount, subtotal: l.subtotal };
             }),
-          );
-          await orderRepository.insertPassengers(sql, id, passengers);
-          await recordTransition(sql, { entityType: 'order', entityId: id, from: null, to: 'PENDING', actor: `traveller:${travellerId}`, at: now });
-          await ctx.app.outbox.add(sql, ORDER_EVENTS.created, { orderId: id, travellerId, totalAmount });
-          return id;
+            passengers,
+            createdTopic: ORDER_EVENTS.created,
+          });
+          if (order === null) throw new IdempotencyReplay();
+          await this.inventory.lock(sql, claims, now);
+          if (promotion) await this.usePromotion(sql, promotion.id, now);
+          sql.afterCommit(() => ctx.app.outbox.kick());
+          return order;
         },
         { lockTimeoutMs: 2000 },
       ));
-      return (await orderRepository.byId(ctx.app.db, orderId))!;
     } catch (err) {
       await giveBack();
       if (err instanceof IdempotencyReplay && key) {
@@ -144,6 +143,15 @@ export class OrderService {
     const order = Number.isSafeInteger(orderId) ? await orderRepository.byId(ctx.app.db, orderId) : null;
     if (!order || order.travellerId !== travellerId) throw new AppError('ORDER_NOT_FOUND', `Order ${orderId} not found`, { orderId });
     return order;
+  }
+
+  /**
+   * The live updates of one of the caller's orders (`myOrderUpdated`): the owner is checked before
+   * anything is subscribed (someone else's order is ORDER_NOT_FOUND), then the order's own channel.
+   */
+  async orderUpdates(ctx: RequestContext, orderId: number): Promise<AsyncIterable<{ orderId: number }>> {
+    const order = await this.getOrder(ctx, orderId);
+    return ctx.app.pubsub.subscribe('ORDER_UPDATED', order.id);
   }
 
   async myOrders(ctx: RequestContext, opts: { limit?: number | null; offset?: number | null; status?: string | null }): Promise<OrderRecord[]> {
@@ -219,6 +227,7 @@ export class OrderService {
     await this.inventory.release(sql, this.claimsOf(order));
     if (order.promotionId) await sql.query('UPDATE promotion SET used_count = used_count - 1 WHERE id = $1 AND used_count > 0', [order.promotionId]);
     await recordTransition(sql, { entityType: 'order', entityId: order.id, from: 'PENDING', to: 'CANCELLED', actor, reason, at: now });
+    announceOrderUpdate(ctx, sql, order.id);
     await ctx.app.outbox.add(sql, ORDER_EVENTS.cancelled, { orderId: order.id, travellerId: order.travellerId, reason });
   }
 

@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { BaseEntity } from '../../common/db/base.entity.js';
 import { Order } from '../orders/order.entities.js';
 
@@ -7,6 +7,7 @@ import { Order } from '../orders/order.entities.js';
  * transaction finds this row instead of paying twice (Saleor's de-duplication on a unique row).
  */
 @Entity({ tableName: 'payment' })
+@Index({ name: 'payment_order_id_index', properties: ['order'] })
 export class Payment extends BaseEntity {
   @ManyToOne(() => Order, { nullable: true }) order?: Order | null;
   /** The order id the gateway named, kept even when it matches no order. */
@@ -40,4 +41,8 @@ export class PaymentAnomaly extends BaseEntity {
   @Property({ type: 'integer', nullable: true }) amount?: number | null;
   @Property({ type: 'jsonb' }) detail: unknown = {};
   @Property({ default: false }) resolved: boolean = false;
+  @Property({ type: 'timestamptz', nullable: true }) resolvedAt?: Date | null;
+  /** `admin:<username>` of the operator who resolved it. */
+  @Property({ type: 'string', nullable: true }) resolvedBy?: string | null;
+  @Property({ type: 'text', nullable: true }) resolutionNote?: string | null;
 }

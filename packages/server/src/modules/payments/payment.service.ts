@@ -1,3 +1,4 @@
+import { announceOrderUpdate } from '../orders/order-updates.js';
 import type { OrderStatus } from '@deeptravel/shared';
 import { enforceRateLimit } from '../../common/rate-limit.js';
 import type { RequestContext } from '../../app/context.js';
@@ -183,6 +184,7 @@ export class PaymentService {
     };
     await this.insertPayment(sql, order, n, 'SUCCEEDED', null, body, from === 'CANCELLED' ? 'LATE_PAYMENT' : null);
     await recordTransition(sql, { entityType: 'order', entityId: order.id, from, to: 'PAID', actor: `gateway:${n.gateway}`, reason: n.source, at: now });
+    announceOrderUpdate(ctx, sql, order.id);
     await ctx.app.outbox.add(sql, PAYMENT_EVENTS.succeeded, {
       orderId: order.id, travellerId: order.travellerId, amount: n.amount, tickets: issued.map((t) => t.ticket_code),
     });

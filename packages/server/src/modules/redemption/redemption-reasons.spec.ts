@@ -30,4 +30,15 @@ describe('lineRefusal', () => {
     expect(lineRefusal(active, line, 2, active.validUntil, false)).toBe('TICKET_EXPIRED');
     expect(lineRefusal(active, line, 2, now, true)).toBe('REPLAYED_CODE');
   });
+
+  it('at a gate boarding one departure: another trip is WRONG_DEPARTURE, after status and uses; passes board any departure', () => {
+    const ferry = { ...active, tripId: 41 };
+    expect(lineRefusal(ferry, line, 2, now, false, 41)).toBeNull();
+    expect(lineRefusal(ferry, line, 2, now, false, 42)).toBe('WRONG_DEPARTURE');
+    expect(lineRefusal(ferry, line, 2, now, false, null)).toBeNull();
+    expect(lineRefusal({ ...ferry, status: 'REFUNDED' }, line, 2, now, false, 42)).toBe('TICKET_REFUNDED');
+    expect(lineRefusal(ferry, { merchantId: 2, usesLeft: 0 }, 2, now, false, 42)).toBe('ALREADY_REDEEMED');
+    expect(lineRefusal(ferry, line, 2, new Date(active.validFrom.getTime() - 1), false, 42)).toBe('WRONG_DEPARTURE');
+    expect(lineRefusal({ ...active, tripId: null }, line, 2, now, false, 42)).toBeNull();
+  });
 });

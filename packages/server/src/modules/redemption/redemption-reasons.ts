@@ -14,7 +14,8 @@ export type LineRefusal =
   | 'TICKET_CHANGED'
   | 'TICKET_EXPIRED'
   | 'NOT_YET_VALID'
-  | 'REPLAYED_CODE';
+  | 'REPLAYED_CODE'
+  | 'WRONG_DEPARTURE';
 
 /** Refusals of the QR code itself (nothing to show), logged and returned as errors by `scanCode`. */
 export type CodeRefusal = 'QR_MALFORMED' | 'QR_UNKNOWN_KEY' | 'QR_BAD_SIGNATURE' | 'QR_STALE' | 'TICKET_NOT_FOUND';
@@ -35,6 +36,7 @@ export const REFUSAL_MESSAGES: Record<LineRefusal, string> = {
   TICKET_EXPIRED: 'This ticket has expired',
   NOT_YET_VALID: 'This ticket is not valid yet',
   REPLAYED_CODE: 'This code was already used for this entitlement; ask the traveller to show the live code',
+  WRONG_DEPARTURE: 'This ticket is for another departure',
 };
 
 /** Ticket states other than ACTIVE, and what they mean at the gate. */
@@ -51,17 +53,22 @@ const STATUS_REFUSAL: Record<Exclude<TicketStatus, 'ACTIVE'>, LineRefusal> = {
  * Whether `merchantId` may redeem `line` of `ticket` at `now`, and if not why. The merchant check
  * comes first, so another merchant learns nothing about the line (not even that it was used).
  * `replayed`: this line was already redeemed with the very same QR code (same rotating step).
+ * `departureTripId`: the departure (trip) a ferry or bus gate is boarding; a ticket for another trip
+ * is `WRONG_DEPARTURE` (tickets without a trip, such as passes, board any departure). A used or
+ * revoked ticket says so first: that matters more at the gate than its departure.
  */
 export function lineRefusal(
-  ticket: { status: TicketStatus; validFrom: Date | string; validUntil: Date | string },
+  ticket: { status: TicketStatus; validFrom: Date | string; validUntil: Date | string; tripId?: number | null },
   line: { merchantId: number; usesLeft: number },
   merchantId: number,
   now: Date,
   replayed: boolean,
+  departureTripId: number | null = null,
 ): LineRefusal | null {
   if (line.merchantId !== merchantId) return 'OTHER_MERCHANT';
   if (ticket.status !== 'ACTIVE') return STATUS_REFUSAL[ticket.status];
   if (line.usesLeft <= 0) return 'ALREADY_REDEEMED';
+  if (departureTripId !== null && ticket.tripId != null && Number(ticket.tripId) !== departureTripId) return 'WRONG_DEPARTURE';
   if (now.getTime() < new Date(ticket.validFrom).getTime()) return 'NOT_YET_VALID';
   // The expiry job may not have run yet: validity is checked here, not only by the status.
   if (now.getTime() >= new Date(ticket.validUntil).getTime()) return 'TICKET_EXPIRED';

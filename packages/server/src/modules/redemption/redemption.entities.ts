@@ -12,6 +12,7 @@ import { Ticket, TicketLine } from '../tickets/ticket.entities.js';
 @Unique({ name: 'redemption_scan_line_unique', properties: ['scanNonce', 'ticketLine'] })
 @Unique({ name: 'redemption_qr_step_unique', properties: ['ticketLine', 'qrRef', 'qrStep'] })
 @Index({ name: 'redemption_merchant_at_index', properties: ['merchant', 'at'] })
+@Index({ name: 'redemption_ticket_id_index', properties: ['ticket'] })
 export class Redemption {
   @PrimaryKey({ type: 'bigint', autoincrement: true }) id!: string;
   @Property({ type: 'timestamptz' }) at!: Date;

@@ -14,6 +14,9 @@ export interface ScanTicketRow {
   orderNo: string;
   passengerName: string | null;
   passengerType: PassengerType | null;
+  /** The departure this ticket is for (null: a pass, valid on any departure). */
+  tripId: number | null;
+  departureAt: Date | null;
 }
 
 /** A line of a scanned ticket, with its last use and whether this very code already used it. */
@@ -39,7 +42,7 @@ export interface ScanRow {
   qrTyp: 'T' | 'O';
   qrRef: string;
   qrStep: number;
-  detail: { codes?: string[] } | null;
+  detail: { codes?: string[]; tripId?: number } | null;
   priorRedemptionId: number | null;
 }
 
@@ -53,6 +56,9 @@ export interface RedeemedLineRow {
   travellerId: number;
   productName: string;
   passengerName: string | null;
+  tripId: number | null;
+  /** The ticket's other lines that still have a use left (read in the same statement). */
+  otherLinesLeft: number;
 }
 
 /** A redemption as staff, the live feed and replays see it. */
@@ -74,6 +80,8 @@ export interface RedemptionView {
   usesTotal: number;
   productName: string;
   passengerName: string | null;
+  /** The redeemed ticket's departure (live departure counts listen for it). */
+  tripId?: number | null;
 }
 
 /** Why a redeem changed nothing: the facts the refusal is computed from. */
@@ -91,6 +99,8 @@ export interface DiagnosisRow {
   lastMerchantName: string | null;
   replayed: boolean;
   priorRedemptionId: number | null;
+  tripId: number | null;
+  departureAt: Date | null;
 }
 
 /** One audit entry to write. */
@@ -148,7 +158,8 @@ export interface LogQuery {
 }
 
 const TICKET_COLUMNS = `t.id, t.code, t.status, t.shared, t.valid_from AS "validFrom", t.valid_until AS "validUntil", t.qr_secret AS "qrSecret",
-  t.product_name AS "productName", o.order_no AS "orderNo", p.name AS "passengerName", p.passenger_type AS "passengerType"`;
+  t.product_name AS "productName", o.order_no AS "orderNo", p.name AS "passengerName", p.passenger_type AS "passengerType",
+  t.trip_id AS "tripId", (SELECT tr.departure_at FROM trip tr WHERE tr.id = t.trip_id) AS "departureAt"`;
 
 /** The redemption module's SQL. Tickets are read here (not through the tickets module) to keep the hot path to a few statements. */
 export const redemptionRepository = {
@@ -218,23 +229,85 @@ export const redemptionRepository = {
    */
   async redeemLine(
     sql: Sql,
-    a: { ticketId: number; lineId: number; merchantId: number; now: Date; ref: string; codes: string[] },
+    a: { ticketId: number; lineId: number; merchantId: number; now: Date; ref: string; codes: string[]; tripId: number | null },
   ): Promise<RedeemedLineRow | null> {
     const rows = await sql.query<RedeemedLineRow>(
       `WITH t AS (
-         SELECT t.id, t.code, t.order_id, t.product_name, o.traveller_id, p.name AS passenger_name
+         SELECT t.id, t.code, t.order_id, t.product_name, t.trip_id, o.traveller_id, p.name AS passenger_name
            FROM ticket t JOIN orders o ON o.id = t.order_id LEFT JOIN order_passenger p ON p.id = t.passenger_id
           WHERE t.id = $1 AND t.status = 'ACTIVE' AND t.valid_from <= $4 AND t.valid_until > $4
             AND (t.code = $5 OR (o.order_no = $5 AND t.code = ANY($6::text[])))
+            AND ($7::int IS NULL OR t.trip_id IS NULL OR t.trip_id = $7)
             FOR UPDATE OF t)
        UPDATE ticket_line l SET uses_left = l.uses_left - 1, updated_at = $4
          FROM t
         WHERE l.id = $2 AND l.ticket_id = t.id AND l.merchant_id = $3 AND l.uses_left > 0
        RETURNING l.uses_left AS "usesLeft", l.uses_total AS "usesTotal", l.name AS "lineName", t.code AS "ticketCode",
-                 t.order_id AS "orderId", t.traveller_id AS "travellerId", t.product_name AS "productName", t.passenger_name AS "passengerName"`,
-      [a.ticketId, a.lineId, a.merchantId, a.now, a.ref, a.codes],
+                 t.order_id AS "orderId", t.traveller_id AS "travellerId", t.product_name AS "productName", t.passenger_name AS "passengerName",
+                 t.trip_id AS "tripId",
+                 -- The ticket's other lines with a use left, so "all lines used" costs no extra round trip.
+                 -- Every redeemer locks the order before this statement, so its snapshot sees their commits.
+                 (SELECT count(*)::int FROM ticket_line o WHERE o.ticket_id = t.id AND o.id <> l.id AND o.uses_left > 0) AS "otherLinesLeft"`,
+      [a.ticketId, a.lineId, a.merchantId, a.now, a.ref, a.codes, a.tripId],
     );
     return rows[0] ?? null;
+  },
+
+  /**
+   * `redeemLine` for several redeems in one statement (a redeem group, redemption.service.ts). The
+   * tickets must be distinct (so no line is named twice and "other lines left" is exact) and their
+   * orders already locked by the caller. Returns one row per redeem that took a use, keyed by `k`.
+   */
+  async redeemLines(
+    sql: Sql,
+    jobs: Array<{ k: number; ticketId: number; lineId: number; merchantId: number; now: Date; ref: string; codes: string[]; tripId: number | null }>,
+  ): Promise<Array<RedeemedLineRow & { k: number }>> {
+    return sql.query<RedeemedLineRow & { k: number }>(
+      `WITH j AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS j(k int, ticket_id int, line_id int, merchant_id int, at timestamptz, ref text, codes jsonb, trip_id int)),
+       t AS (
+         SELECT j.k, j.line_id, j.merchant_id, j.at, t.id, t.code, t.order_id, t.product_name, t.trip_id, o.traveller_id, p.name AS passenger_name
+           FROM j JOIN ticket t ON t.id = j.ticket_id JOIN orders o ON o.id = t.order_id LEFT JOIN order_passenger p ON p.id = t.passenger_id
+          WHERE t.status = 'ACTIVE' AND t.valid_from <= j.at AND t.valid_until > j.at
+            AND (t.code = j.ref OR (o.order_no = j.ref AND t.code = ANY (ARRAY(SELECT jsonb_array_elements_text(j.codes)))))
+            AND (j.trip_id IS NULL OR t.trip_id IS NULL OR t.trip_id = j.trip_id)
+            FOR UPDATE OF t)
+       UPDATE ticket_line l SET uses_left = l.uses_left - 1, updated_at = t.at
+         FROM t
+        WHERE l.id = t.line_id AND l.ticket_id = t.id AND l.merchant_id = t.merchant_id AND l.uses_left > 0
+       RETURNING t.k, l.uses_left AS "usesLeft", l.uses_total AS "usesTotal", l.name AS "lineName", t.code AS "ticketCode",
+                 t.order_id AS "orderId", t.traveller_id AS "travellerId", t.product_name AS "productName", t.passenger_name AS "passengerName",
+                 t.trip_id AS "tripId",
+                 (SELECT count(*)::int FROM ticket_line o WHERE o.ticket_id = t.id AND o.id <> l.id AND o.uses_left > 0) AS "otherLinesLeft"`,
+      [JSON.stringify(jobs.map((j) => ({ k: j.k, ticket_id: j.ticketId, line_id: j.lineId, merchant_id: j.merchantId, at: j.now.toISOString(), ref: j.ref, codes: j.codes, trip_id: j.tripId })))],
+    );
+  },
+
+  /** `insertRedemption` for several redeems of distinct lines in one statement; redemption id by `k`. */
+  async insertRedemptions(
+    sql: Sql,
+    rows: Array<{ k: number; at: Date; ticketId: number; lineId: number; merchantId: number; terminalId: number; staffId: number; scanNonce: string; qrRef: string; qrStep: number; qrTyp: string; usesLeftAfter: number }>,
+  ): Promise<Map<number, number>> {
+    const out = await sql.query<{ k: number; id: number }>(
+      `WITH v AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS v(k int, at timestamptz, ticket_id int, line_id int, merchant_id int, terminal_id int, staff_id int, scan_nonce text, qr_ref text, qr_step int, qr_typ text, uses_left_after int)),
+       r AS (
+         INSERT INTO redemption (at, ticket_id, ticket_line_id, merchant_id, terminal_id, staff_id, scan_nonce, qr_ref, qr_step, uses_left_after)
+         SELECT at, ticket_id, line_id, merchant_id, terminal_id, staff_id, scan_nonce, qr_ref, qr_step, uses_left_after FROM v ORDER BY k
+         RETURNING id, ticket_line_id),
+       lg AS (
+         INSERT INTO redemption_log (at, merchant_id, terminal_id, staff_id, action, result, scan_nonce, qr_typ, qr_ref, qr_step, ticket_id, ticket_line_id, redemption_id)
+         SELECT v.at, v.merchant_id, v.terminal_id, v.staff_id, 'REDEEM', 'ALLOWED', v.scan_nonce, v.qr_typ, v.qr_ref, v.qr_step, v.ticket_id, v.line_id, r.id
+           FROM v JOIN r ON r.ticket_line_id = v.line_id ORDER BY v.k)
+       SELECT v.k, r.id FROM v JOIN r ON r.ticket_line_id = v.line_id`,
+      [JSON.stringify(rows.map((r) => ({
+        k: r.k, at: r.at.toISOString(), ticket_id: r.ticketId, line_id: r.lineId, merchant_id: r.merchantId, terminal_id: r.terminalId, staff_id: r.staffId,
+        scan_nonce: r.scanNonce, qr_ref: r.qrRef, qr_step: r.qrStep, qr_typ: r.qrTyp, uses_left_after: r.usesLeftAfter,
+      })))],
+    );
+    return new Map(out.map((r) => [Number(r.k), Number(r.id)]));
   },
 
   /** Lines of a ticket with uses left (the ticket is locked by the caller's transaction). */
@@ -284,7 +357,8 @@ export const redemptionRepository = {
               l.id AS "lineId", l.merchant_id AS "merchantId", l.uses_left AS "usesLeft",
               last.at AS "lastAt", tm.code AS "lastTerminalCode", tm.name AS "lastTerminalName", m.name AS "lastMerchantName",
               EXISTS (SELECT 1 FROM redemption x WHERE x.ticket_line_id = l.id AND x.qr_ref = $3 AND x.qr_step = $5) AS replayed,
-              (SELECT pr.id FROM redemption pr WHERE pr.scan_nonce = $6 AND pr.ticket_line_id = $2) AS "priorRedemptionId"
+              (SELECT pr.id FROM redemption pr WHERE pr.scan_nonce = $6 AND pr.ticket_line_id = $2) AS "priorRedemptionId",
+              t.trip_id AS "tripId", (SELECT tr.departure_at FROM trip tr WHERE tr.id = t.trip_id) AS "departureAt"
          FROM ticket t JOIN orders o ON o.id = t.order_id
          LEFT JOIN ticket_line l ON l.id = $2 AND l.ticket_id = t.id
          LEFT JOIN LATERAL (SELECT r.at, r.terminal_id, r.merchant_id FROM redemption r WHERE r.ticket_line_id = l.id ORDER BY r.at DESC, r.id DESC LIMIT 1) last ON true

@@ -1,8 +1,10 @@
+import { announceOrderUpdate } from '../orders/order-updates.js';
 import { randomBytes } from 'node:crypto';
 import { enforceRateLimit } from '../../common/rate-limit.js';
 import { parseQrToken, type QrRefusal, type TicketStatus } from '@deeptravel/shared';
 import type { RequestContext } from '../../app/context.js';
 import { AppError, isRetryableDbError } from '../../common/errors.js';
+import type { TxSql } from '../../common/db/sql.js';
 import { settleOrderIfFinal } from '../orders/order-completion.js';
 import { transitionTickets } from '../tickets/ticket-transitions.js';
 import { requireStaff, type StaffPrincipal } from '../merchants/staff-session.js';
@@ -14,6 +16,28 @@ import { redemptionRepository as repo, type RedemptionView, type ScanLineRow, ty
 export const SCAN_VALID_SECONDS = 120;
 /** Most lines one batch redeem may name. */
 export const MAX_BATCH = 50;
+
+/** Group commit of redeems: groups committed at the same time, and the most redeems in one group. */
+const REDEEM_GROUPS_IN_FLIGHT = 4;
+const REDEEM_GROUP_MAX = 32;
+
+/** One redeem, checked and ready to take its use (what the transaction needs). */
+interface RedeemJob {
+  ctx: RequestContext;
+  staff: StaffPrincipal;
+  input: { scanNonce: string | null; ticketId: number; lineId: number; tripId?: number | null };
+  scan: ScanRow;
+  nonce: string;
+  now: Date;
+  tripId: number | null;
+  codes: string[];
+}
+
+interface QueuedRedeem {
+  job: RedeemJob;
+  resolve: (r: RedemptionResult | null) => void;
+  reject: (err: unknown) => void;
+}
 
 /** Outbox topics of redemption (the notifications issue sends the traveller a message). */
 export const REDEMPTION_EVENTS = { recorded: 'redemption.recorded' } as const;
@@ -44,6 +68,9 @@ export interface ScannedTicket {
   passengerType: string | null;
   validFrom: Date;
   validUntil: Date;
+  /** The departure this ticket is for (null: a pass, any departure). */
+  tripId: number | null;
+  departureAt: Date | null;
   redeemable: boolean;
   reason: LineRefusal | null;
   lines: ScannedLine[];
@@ -60,6 +87,8 @@ export interface ScanResult {
   /** True when at least one line can be redeemed now by this merchant. */
   allowed: boolean;
   reason: LineRefusal | null;
+  /** The departure the gate is boarding, when one was picked. */
+  departureTripId: number | null;
   tickets: ScannedTicket[];
 }
 
@@ -81,6 +110,11 @@ const QR_REFUSALS: Record<QrRefusal, { code: CodeRefusal; message: string }> = {
   STALE_CODE: { code: 'QR_STALE', message: 'This code has expired; ask the traveller to show the live code' },
 };
 
+/** "10:30": the Hong Kong time of a departure, as staff say it. */
+export function departureTime(at: Date | string): string {
+  return hkDateTime(at).slice(11, 16);
+}
+
 function newScanNonce(): string {
   return randomBytes(16).toString('base64url');
 }
@@ -97,10 +131,19 @@ function uniqueViolation(err: unknown): string | null {
  * and every attempt, allowed or denied, is written to the redemption log.
  */
 export class RedemptionService {
-  /** Verifies a scanned payload (signature, key, rotating part) and returns each line's verdict. */
-  async scanCode(ctx: RequestContext, payload: string): Promise<ScanResult> {
+  /** Redeems waiting for a group commit, and the groups being committed (see commitGrouped). */
+  private readonly redeemQueue: QueuedRedeem[] = [];
+  private groupsInFlight = 0;
+  /**
+   * Verifies a scanned payload (signature, key, rotating part) and returns each line's verdict. With
+   * `departureTripId` (a ferry or bus gate boarding one departure) a ticket for another trip is
+   * `WRONG_DEPARTURE`.
+   */
+  async scanCode(ctx: RequestContext, payload: string, departureTripId: number | null = null): Promise<ScanResult> {
     const staff = requireStaff(ctx.principal);
     await enforceRateLimit(ctx, 'scanCode', `terminal:${staff.terminalId}`);
+    // Another merchant's or an unknown trip is refused before anything is logged against it.
+    if (departureTripId !== null) await ctx.app.services.departures.get(ctx, departureTripId);
     const now = ctx.app.clock.now();
     const db = ctx.app.db;
     const base = { at: now, merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId, action: 'SCAN' as const };
@@ -128,24 +171,26 @@ export class RedemptionService {
     if (step === null) return refuse('QR_STALE', QR_REFUSALS.STALE_CODE.message, { ...qr, ticketId: single });
 
     const lines = await repo.scanLines(db, tickets.map((t) => t.id), claims.ref, step);
-    const scanned = tickets.map((t) => this.scannedTicket(t, lines.filter((l) => l.ticketId === t.id), staff, now));
+    const scanned = tickets.map((t) => this.scannedTicket(t, lines.filter((l) => l.ticketId === t.id), staff, now, departureTripId));
     const allowed = scanned.some((t) => t.redeemable);
     const reason = allowed ? null : (scanned.find((t) => t.lines.some((l) => l.own))?.reason ?? 'OTHER_MERCHANT');
     const scanNonce = newScanNonce();
     await repo.insertLog(db, {
       ...base, result: allowed ? 'ALLOWED' : 'DENIED', reason, scanNonce, ...qr, qrStep: step, ticketId: single,
-      detail: claims.typ === 'O' ? { codes: tickets.map((t) => t.code) } : null,
+      detail: claims.typ === 'O' || departureTripId !== null
+        ? { ...(claims.typ === 'O' ? { codes: tickets.map((t) => t.code) } : {}), ...(departureTripId !== null ? { tripId: departureTripId } : {}) }
+        : null,
     });
     return {
       scanNonce, kind: claims.typ === 'T' ? 'TICKET' : 'ORDER', ref: claims.ref, scannedAt: now,
-      expiresAt: new Date(now.getTime() + SCAN_VALID_SECONDS * 1000), allowed, reason, tickets: scanned,
+      expiresAt: new Date(now.getTime() + SCAN_VALID_SECONDS * 1000), allowed, reason, departureTripId, tickets: scanned,
     };
   }
 
-  private scannedTicket(t: ScanTicketRow, lines: ScanLineRow[], staff: StaffPrincipal, now: Date): ScannedTicket {
+  private scannedTicket(t: ScanTicketRow, lines: ScanLineRow[], staff: StaffPrincipal, now: Date, departureTripId: number | null): ScannedTicket {
     const out: ScannedLine[] = lines.map((l) => {
       const own = l.merchantId === staff.merchantId;
-      const reason = lineRefusal(t, l, staff.merchantId, now, l.replayed);
+      const reason = lineRefusal(t, l, staff.merchantId, now, l.replayed, departureTripId);
       // Another merchant's line: its name and merchant (so staff can send the traveller on), never its usage.
       return {
         id: l.id, name: l.name, merchantName: l.merchantName, own, redeemable: reason === null, reason,
@@ -158,7 +203,7 @@ export class RedemptionService {
     return {
       id: t.id, code: t.code, status: t.status, productName: t.productName, shared: t.shared,
       passengerName: mine.length ? t.passengerName : null, passengerType: mine.length ? t.passengerType : null,
-      validFrom: t.validFrom, validUntil: t.validUntil, redeemable,
+      validFrom: t.validFrom, validUntil: t.validUntil, tripId: t.tripId, departureAt: t.departureAt, redeemable,
       reason: redeemable ? null : (mine[0]?.reason ?? 'OTHER_MERCHANT'), lines: out,
     };
   }
@@ -167,8 +212,10 @@ export class RedemptionService {
    * Takes one use of a line, with the nonce of a scan made on this terminal in the last two minutes.
    * The same nonce and line again returns the first result (`replayed: true`); concurrent redeems of
    * one line give one success and ALREADY_REDEEMED (with when and where) for the others.
+   * `tripId`: the departure the gate is boarding (default: the one the scan was made for); a ticket
+   * for another trip is refused with `WRONG_DEPARTURE` and its own departure time.
    */
-  async redeem(ctx: RequestContext, input: { scanNonce: string | null; ticketId: number; lineId: number }): Promise<RedemptionResult> {
+  async redeem(ctx: RequestContext, input: { scanNonce: string | null; ticketId: number; lineId: number; tripId?: number | null }): Promise<RedemptionResult> {
     const staff = requireStaff(ctx.principal);
     const db = ctx.app.db;
     // No nonce given: the latest scan of this ticket on this terminal by this staff member stands in
@@ -187,70 +234,203 @@ export class RedemptionService {
       throw new AppError('SCAN_NOT_FOUND', 'Scan the code first (this scan is unknown on this terminal)');
     }
     if (scan.priorRedemptionId) return this.replay(ctx, scan.priorRedemptionId);
+    const tripId = input.tripId ?? (typeof scan.detail?.tripId === 'number' ? scan.detail.tripId : null);
+    if (input.tripId != null && input.tripId !== scan.detail?.tripId) await ctx.app.services.departures.get(ctx, input.tripId);
     const now = ctx.app.clock.now();
     const deny = (reason: DenialReason, message: string, details: Record<string, unknown> = {}) => this.deny(ctx, staff, scan, nonce, input, reason, message, details);
     if (now.getTime() - new Date(scan.at).getTime() > SCAN_VALID_SECONDS * 1000) {
       return deny('SCAN_EXPIRED', 'This scan is too old; scan the code again');
     }
-    const codes = scan.detail?.codes ?? [];
-    let done: RedemptionResult | null;
+    const done = await this.commitGrouped({ ctx, staff, input, scan, nonce, now, tripId, codes: scan.detail?.codes ?? [] });
+    if (done) return done;
+    return this.refusal(ctx, staff, scan, nonce, input, now, tripId);
+  }
+
+  /**
+   * Group commit: concurrent redeems are committed together, several to one transaction (one commit,
+   * one bulk order lock), while each request keeps its own answer. A redeem waits only while earlier
+   * groups are in flight (no timer: alone, it commits at once, as before). If anything in a group fails
+   * (a replayed code, a request racing itself, a lock wait over 2 s), the whole group rolls back and
+   * every redeem of it runs alone in its own transaction, which gives each its exact answer; nothing
+   * is taken twice because nothing of the failed group was committed. Refusals (nothing taken) are
+   * diagnosed and logged after the commit, as before.
+   */
+  private commitGrouped(job: RedeemJob): Promise<RedemptionResult | null> {
+    return new Promise((resolve, reject) => {
+      this.redeemQueue.push({ job, resolve, reject });
+      this.pumpRedeems();
+    });
+  }
+
+  private pumpRedeems(): void {
+    while (this.groupsInFlight < REDEEM_GROUPS_IN_FLIGHT && this.redeemQueue.length) {
+      const group = this.redeemQueue.splice(0, REDEEM_GROUP_MAX);
+      this.groupsInFlight++;
+      void this.commitGroup(group).finally(() => {
+        this.groupsInFlight--;
+        this.pumpRedeems();
+      });
+    }
+  }
+
+  private async commitGroup(group: QueuedRedeem[]): Promise<void> {
+    const alone = (q: QueuedRedeem) => this.redeemAlone(q.job).then(q.resolve, q.reject);
+    if (group.length === 1) return alone(group[0]);
+    const db = group[0].job.ctx.app.db;
+    let results: Array<RedemptionResult | null>;
     try {
-      done = await db.tx(async (sql) => {
+      results = await db.tx(async (sql) => {
+        // Every order of the group locked first, in id order (so two groups never deadlock), then each
+        // ticket by its redeem: the lock order of refunds, changes and expiry, as a single redeem does.
+        const tickets = [...new Set(group.map((q) => q.job.input.ticketId))];
+        await sql.query('SELECT o.id FROM orders o JOIN ticket t ON t.order_id = o.id WHERE t.id = ANY($1::int[]) ORDER BY o.id FOR UPDATE OF o', [tickets]);
+        return this.redeemGroupInTx(sql, group.map((q) => q.job));
+      }, { lockTimeoutMs: 2000 });
+    } catch (err) {
+      // Expected: a unique key (a replay, a request racing itself) or a lock wait. Anything else is a bug to see.
+      const expected = uniqueViolation(err) !== null || isRetryableDbError(err) || err instanceof AppError;
+      group[0].job.ctx.log[expected ? 'debug' : 'error']({ err, size: group.length }, 'redeem group rolled back; each redeem runs alone');
+      await Promise.all(group.map(alone));
+      return;
+    }
+    group.forEach((q, i) => q.resolve(results[i]));
+  }
+
+  /** One redeem in its own transaction, with the coded answers of the races a group leaves to it. */
+  private async redeemAlone(job: RedeemJob): Promise<RedemptionResult | null> {
+    const { ctx, input, nonce } = job;
+    try {
+      return await ctx.app.db.tx(async (sql) => {
         // The order row first, then the ticket: the lock order of refunds, changes and expiry, so a
         // last-line redemption (which settles the order) can never deadlock with a refund.
         await sql.query('SELECT o.id FROM orders o JOIN ticket t ON t.order_id = o.id WHERE t.id = $1 FOR UPDATE OF o', [input.ticketId]);
-        const line = await repo.redeemLine(sql, { ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, now, ref: scan.qrRef, codes });
-        if (!line) return null;
-        const actor = `staff:${staff.staffId}@${staff.terminalCode}`;
-        let ticketStatus: TicketStatus = 'ACTIVE';
-        if (line.usesLeft === 0 && (await repo.linesLeft(sql, input.ticketId)) === 0) {
-          await transitionTickets(ctx, sql, [{ id: input.ticketId, status: 'ACTIVE', code: line.ticketCode }], 'REDEEMED', actor, 'ALL_LINES_USED');
-          ticketStatus = 'REDEEMED';
-          await settleOrderIfFinal(ctx, sql, line.orderId, actor);
-        }
-        const id = await repo.insertRedemption(sql, {
-          at: now, ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId,
-          scanNonce: nonce, qrRef: scan.qrRef, qrStep: scan.qrStep, qrTyp: scan.qrTyp, usesLeftAfter: line.usesLeft,
-        });
-        const view: RedemptionView = {
-          id, at: now, merchantId: staff.merchantId, terminalId: staff.terminalId, terminalCode: staff.terminalCode, terminalName: staff.terminalName,
-          staffId: staff.staffId, staffUsername: staff.username, ticketId: input.ticketId, ticketCode: line.ticketCode, ticketStatus,
-          lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, usesTotal: line.usesTotal,
-          productName: line.productName, passengerName: line.passengerName,
-        };
-        await ctx.app.outbox.add(sql, REDEMPTION_EVENTS.recorded, {
-          redemptionId: id, travellerId: line.travellerId, orderId: line.orderId, ticketId: input.ticketId, ticketCode: line.ticketCode,
-          lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, merchantId: staff.merchantId, merchantName: staff.merchantName,
-          terminal: staff.terminalCode, terminalName: staff.terminalName, at: now.toISOString(),
-        });
-        // The live feed hears it only once it is true (Redis pub/sub: every instance's subscribers).
-        sql.afterCommit(() => ctx.app.pubsub.publish('REDEMPTION_RECORDED', staff.merchantId, { ...view, at: now.toISOString() }));
-        return { ...view, replayed: false };
+        return this.redeemInTx(sql, job);
       }, { lockTimeoutMs: 2000 });
     } catch (err) {
       const constraint = uniqueViolation(err);
       if (constraint === 'redemption_scan_line_unique') {
         // The same request raced itself: the other copy won; answer with its result.
-        const prior = await repo.scanByNonce(db, nonce, input.lineId);
+        const prior = await repo.scanByNonce(ctx.app.db, nonce, input.lineId);
         if (prior?.priorRedemptionId) return this.replay(ctx, prior.priorRedemptionId);
       }
-      if (constraint === 'redemption_qr_step_unique') return deny('REPLAYED_CODE', REFUSAL_MESSAGES.REPLAYED_CODE);
+      if (constraint === 'redemption_qr_step_unique') {
+        return this.deny(ctx, job.staff, job.scan, nonce, input, 'REPLAYED_CODE', REFUSAL_MESSAGES.REPLAYED_CODE, {});
+      }
       if (isRetryableDbError(err)) throw new AppError('BUSY_RETRY', 'This ticket is busy; please try again', { retryAfterMs: 200 });
       throw err;
     }
-    if (done) return done;
-    return this.refusal(ctx, staff, scan, nonce, input, now);
+  }
+
+  /**
+   * A group's uses, set-based: per round of distinct tickets, one conditional UPDATE for every line,
+   * one INSERT for every redemption and its log row, one for the outbox events (3 statements for the
+   * round, whatever its size). A ticket named twice in a group goes to the next round, which sees the
+   * first round's uses. Null at index k: redeem k took nothing (its refusal is worked out after commit).
+   */
+  private async redeemGroupInTx(sql: TxSql, jobs: RedeemJob[]): Promise<Array<RedemptionResult | null>> {
+    const out: Array<RedemptionResult | null> = jobs.map(() => null);
+    let rest = jobs.map((job, k) => ({ job, k }));
+    while (rest.length) {
+      const tickets = new Set<number>();
+      const round: typeof rest = [];
+      const later: typeof rest = [];
+      for (const e of rest) {
+        if (tickets.has(e.job.input.ticketId)) later.push(e);
+        else {
+          tickets.add(e.job.input.ticketId);
+          round.push(e);
+        }
+      }
+      rest = later;
+      const taken = await repo.redeemLines(sql, round.map(({ job, k }) => ({
+        k, ticketId: job.input.ticketId, lineId: job.input.lineId, merchantId: job.staff.merchantId, now: job.now, ref: job.scan.qrRef, codes: job.codes, tripId: job.tripId,
+      })));
+      if (!taken.length) continue;
+      const status = new Map<number, TicketStatus>();
+      for (const line of taken) {
+        const { ctx, staff, input } = jobs[line.k];
+        status.set(line.k, 'ACTIVE');
+        if (line.usesLeft === 0 && line.otherLinesLeft === 0) {
+          const actor = `staff:${staff.staffId}@${staff.terminalCode}`;
+          await transitionTickets(ctx, sql, [{ id: input.ticketId, status: 'ACTIVE', code: line.ticketCode }], 'REDEEMED', actor, 'ALL_LINES_USED');
+          status.set(line.k, 'REDEEMED');
+          await settleOrderIfFinal(ctx, sql, line.orderId, actor);
+        }
+      }
+      const ids = await repo.insertRedemptions(sql, taken.map((line) => {
+        const { staff, input, scan, nonce, now } = jobs[line.k];
+        return {
+          k: line.k, at: now, ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId,
+          scanNonce: nonce, qrRef: scan.qrRef, qrStep: scan.qrStep, qrTyp: scan.qrTyp, usesLeftAfter: line.usesLeft,
+        };
+      }));
+      const events: Array<Record<string, unknown>> = [];
+      for (const line of taken) {
+        const { ctx, staff, input, now } = jobs[line.k];
+        const id = ids.get(line.k);
+        if (id === undefined) throw new Error(`redeem group: no redemption row for item ${line.k}`);
+        const view: RedemptionView = {
+          id, at: now, merchantId: staff.merchantId, terminalId: staff.terminalId, terminalCode: staff.terminalCode, terminalName: staff.terminalName,
+          staffId: staff.staffId, staffUsername: staff.username, ticketId: input.ticketId, ticketCode: line.ticketCode, ticketStatus: status.get(line.k)!,
+          lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, usesTotal: line.usesTotal,
+          productName: line.productName, passengerName: line.passengerName, tripId: line.tripId,
+        };
+        events.push({
+          redemptionId: id, travellerId: line.travellerId, orderId: line.orderId, ticketId: input.ticketId, ticketCode: line.ticketCode,
+          lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, merchantId: staff.merchantId, merchantName: staff.merchantName,
+          terminal: staff.terminalCode, terminalName: staff.terminalName, at: now.toISOString(),
+        });
+        sql.afterCommit(() => ctx.app.pubsub.publish('REDEMPTION_RECORDED', staff.merchantId, { ...view, at: now.toISOString() }));
+        announceOrderUpdate(ctx, sql, line.orderId);
+        out[line.k] = { ...view, replayed: false };
+      }
+      await jobs[0].ctx.app.outbox.addMany(sql, REDEMPTION_EVENTS.recorded, events);
+    }
+    return out;
+  }
+
+  /** Takes the use inside `sql` (its order already locked); null when the conditional UPDATE took nothing. */
+  private async redeemInTx(sql: TxSql, job: RedeemJob): Promise<RedemptionResult | null> {
+    const { ctx, staff, input, scan, nonce, now, tripId, codes } = job;
+    const line = await repo.redeemLine(sql, { ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, now, ref: scan.qrRef, codes, tripId });
+    if (!line) return null;
+    const actor = `staff:${staff.staffId}@${staff.terminalCode}`;
+    let ticketStatus: TicketStatus = 'ACTIVE';
+    if (line.usesLeft === 0 && line.otherLinesLeft === 0) {
+      await transitionTickets(ctx, sql, [{ id: input.ticketId, status: 'ACTIVE', code: line.ticketCode }], 'REDEEMED', actor, 'ALL_LINES_USED');
+      ticketStatus = 'REDEEMED';
+      await settleOrderIfFinal(ctx, sql, line.orderId, actor);
+    }
+    const id = await repo.insertRedemption(sql, {
+      at: now, ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId,
+      scanNonce: nonce, qrRef: scan.qrRef, qrStep: scan.qrStep, qrTyp: scan.qrTyp, usesLeftAfter: line.usesLeft,
+    });
+    const view: RedemptionView = {
+      id, at: now, merchantId: staff.merchantId, terminalId: staff.terminalId, terminalCode: staff.terminalCode, terminalName: staff.terminalName,
+      staffId: staff.staffId, staffUsername: staff.username, ticketId: input.ticketId, ticketCode: line.ticketCode, ticketStatus,
+      lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, usesTotal: line.usesTotal,
+      productName: line.productName, passengerName: line.passengerName, tripId: line.tripId,
+    };
+    await ctx.app.outbox.add(sql, REDEMPTION_EVENTS.recorded, {
+      redemptionId: id, travellerId: line.travellerId, orderId: line.orderId, ticketId: input.ticketId, ticketCode: line.ticketCode,
+      lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, merchantId: staff.merchantId, merchantName: staff.merchantName,
+      terminal: staff.terminalCode, terminalName: staff.terminalName, at: now.toISOString(),
+    });
+    // The live feed hears it only once it is true (Redis pub/sub: every instance's subscribers).
+    sql.afterCommit(() => ctx.app.pubsub.publish('REDEMPTION_RECORDED', staff.merchantId, { ...view, at: now.toISOString() }));
+    announceOrderUpdate(ctx, sql, line.orderId);
+    return { ...view, replayed: false };
   }
 
   /** Redeems several lines of one scan (a group at the gate); each item succeeds or fails on its own. */
-  async redeemBatch(ctx: RequestContext, scanNonce: string, items: Array<{ ticketId: number; lineId: number }>): Promise<BatchOutcome[]> {
+  async redeemBatch(ctx: RequestContext, scanNonce: string, items: Array<{ ticketId: number; lineId: number }>, tripId: number | null = null): Promise<BatchOutcome[]> {
     requireStaff(ctx.principal);
     if (!items.length || items.length > MAX_BATCH) throw new AppError('BAD_USER_INPUT', `Name 1 to ${MAX_BATCH} lines`, { field: 'items' });
     const out: BatchOutcome[] = [];
     // One after another: each is its own transaction, and the tickets' row locks are never held together.
     for (const item of items) {
       try {
-        out.push({ ...item, redemption: await this.redeem(ctx, { scanNonce, ...item }), error: null });
+        out.push({ ...item, redemption: await this.redeem(ctx, { scanNonce, ...item, tripId }), error: null });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         out.push({ ...item, redemption: null, error: { code: err.code, message: err.message, details: err.details } });
@@ -267,7 +447,7 @@ export class RedemptionService {
 
   /** Works out (after the fact) why the conditional UPDATE took nothing, logs it and throws the coded refusal (or replays a twin). */
   private async refusal(
-    ctx: RequestContext, staff: StaffPrincipal, scan: ScanRow, nonce: string, input: { ticketId: number; lineId: number }, now: Date,
+    ctx: RequestContext, staff: StaffPrincipal, scan: ScanRow, nonce: string, input: { ticketId: number; lineId: number }, now: Date, tripId: number | null,
   ): Promise<RedemptionResult> {
     const deny = (reason: DenialReason, message: string, details: Record<string, unknown> = {}) => this.deny(ctx, staff, scan, nonce, input, reason, message, details);
     const d = await repo.diagnose(ctx.app.db, { ...input, ref: scan.qrRef, codes: scan.detail?.codes ?? [], step: scan.qrStep, nonce });
@@ -275,7 +455,13 @@ export class RedemptionService {
     if (d?.priorRedemptionId) return this.replay(ctx, d.priorRedemptionId);
     if (!d || !d.inScan) return deny('TICKET_NOT_FOUND', 'This ticket is not in the scanned code');
     if (d.lineId === null || d.merchantId === null || d.usesLeft === null) return deny('LINE_NOT_FOUND', 'This ticket has no such line');
-    const reason = lineRefusal(d, { merchantId: d.merchantId, usesLeft: d.usesLeft }, staff.merchantId, now, d.replayed);
+    const reason = lineRefusal(d, { merchantId: d.merchantId, usesLeft: d.usesLeft }, staff.merchantId, now, d.replayed, tripId);
+    if (reason === 'WRONG_DEPARTURE' && d.departureAt) {
+      const time = departureTime(d.departureAt);
+      return deny(reason, `This ticket is for the ${time} departure (${hkDateTime(d.departureAt).slice(0, 10)}, HKT); send the traveller to that gate`, {
+        departureTime: time, departureAt: new Date(d.departureAt).toISOString(), tripId: d.tripId,
+      });
+    }
     if (reason === 'ALREADY_REDEEMED' && d.lastAt) {
       return deny(reason, `Already redeemed at ${hkDateTime(d.lastAt)} (HKT) on ${d.lastTerminalCode} (${d.lastTerminalName})`, {
         redeemedAt: new Date(d.lastAt).toISOString(), terminalCode: d.lastTerminalCode, terminalName: d.lastTerminalName, merchantName: d.lastMerchantName,

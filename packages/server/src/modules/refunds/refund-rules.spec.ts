@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { quoteTicketRefund } from './refund-rules.js';
+import { nextFeeStep, quoteTicketRefund } from './refund-rules.js';
 
 const tiers = [
   { minHoursBefore: 48, feePercent: 0 },
@@ -27,5 +27,18 @@ describe('quoteTicketRefund', () => {
 
   it('rounds the fee half up to the fen', () => {
     expect(q(30, 1, 1, 4205)).toMatchObject({ fee: 421, amount: 3784 });
+  });
+});
+
+describe('nextFeeStep', () => {
+  const step = (h: number) => nextFeeStep({ refundableAmount: 26000, startAt: at(h), now, tiers });
+  it('names the boundary of the current tier and the fee after it', () => {
+    expect(step(72)).toEqual({ at: at(24), hoursBefore: 48, feePercent: 10, fee: 2600 });
+    expect(step(30)).toEqual({ at: at(6), hoursBefore: 24, feePercent: 30, fee: 7800 });
+  });
+  it('says refunds close after the last tier, and nothing when none applies', () => {
+    expect(step(10)).toEqual({ at: at(8), hoursBefore: 2, feePercent: null, fee: null });
+    expect(step(1)).toBeNull();
+    expect(nextFeeStep({ refundableAmount: 100, startAt: now, now, tiers: [{ minHoursBefore: 0, feePercent: 20 }] })).toBeNull();
   });
 });

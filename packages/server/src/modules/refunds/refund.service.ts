@@ -1,9 +1,12 @@
+import { announceOrderUpdate } from '../orders/order-updates.js';
 import { randomInt } from 'node:crypto';
 import { localDateOf, type TicketStatus } from '@deeptravel/shared';
 import type { RequestContext } from '../../app/context.js';
 import type { Sql, TxSql } from '../../common/db/sql.js';
 import { AppError } from '../../common/errors.js';
 import { recordTransition } from '../../common/outbox/state-history.js';
+import { requireAdmin } from '../admin/admin-session.js';
+import { requireReason, writeAudit } from '../admin/audit.js';
 import { requireTraveller } from '../identity/auth.service.js';
 import { packageKey, tripKey } from '../inventory/seat-admission.js';
 import type { InventoryService } from '../inventory/inventory.service.js';
@@ -11,7 +14,7 @@ import { settleOrderIfFinal } from '../orders/order-completion.js';
 import { orderRepository, type OrderRecord } from '../orders/order.repository.js';
 import type { PaymentGateway } from '../payments/gateway.js';
 import { transitionTickets } from '../tickets/ticket-transitions.js';
-import { quoteTicketRefund } from './refund-rules.js';
+import { nextFeeStep, quoteTicketRefund } from './refund-rules.js';
 
 /** Outbox topics of refunds. */
 export const REFUND_EVENTS = { requested: 'refund.requested', succeeded: 'refund.succeeded', failed: 'refund.failed' } as const;
@@ -145,6 +148,7 @@ export class RefundService {
     );
     await recordTransition(sql, { entityType: 'refund', entityId: row.id, from: null, to: 'REQUESTED', actor: r.requestedBy, reason: r.kind, at: now });
     await ctx.app.outbox.add(sql, REFUND_EVENTS.requested, { refundId: row.id });
+    announceOrderUpdate(ctx, sql, r.orderId);
     return row.id;
   }
 
@@ -217,6 +221,7 @@ export class RefundService {
         await transitionTickets(ctx, sql, tickets.filter((t) => t.status === 'REFUNDING'), 'ACTIVE', `gateway:${this.gateway.name}`, 'REFUND_FAILED');
         if (refund.paymentId) await sql.query(`UPDATE payment SET refund_status = 'FAILED', updated_at = now() WHERE id = $1`, [refund.paymentId]);
       }
+      announceOrderUpdate(ctx, sql, refund.orderId);
       const [order] = await sql.query<{ travellerId: number }>('SELECT traveller_id AS "travellerId" FROM orders WHERE id = $1', [refund.orderId]);
       await ctx.app.outbox.add(sql, ok ? REFUND_EVENTS.succeeded : REFUND_EVENTS.failed, {
         refundId: refund.id, orderId: refund.orderId, travellerId: order?.travellerId, amount: refund.amount, kind: refund.kind,
@@ -232,17 +237,40 @@ export class RefundService {
       const [refund] = await sql.query<RefundRecord>(`SELECT ${REFUND_COLUMNS} FROM refund WHERE id = $1 FOR UPDATE`, [refundId]);
       const order = refund ? await orderRepository.byId(sql, refund.orderId, true) : null;
       if (!refund || !order || order.travellerId !== travellerId) throw new AppError('NOT_FOUND', `Refund ${refundId} not found`);
-      if (refund.status !== 'FAILED') throw new AppError('INVALID_TRANSITION', `This refund is ${refund.status}`, { status: refund.status });
-      const tickets = refund.ticketIds.length
-        ? await sql.query<{ id: number; status: TicketStatus; code: string }>('SELECT id, status, code FROM ticket WHERE id = ANY($1::int[]) FOR UPDATE', [refund.ticketIds])
-        : [];
-      await transitionTickets(ctx, sql, tickets, 'REFUNDING', `traveller:${travellerId}`, 'RETRY');
-      return this.insertRefund(ctx, sql, {
-        orderId: refund.orderId, kind: refund.kind, ticketIds: refund.ticketIds, paymentId: refund.paymentId, changeId: refund.changeId,
-        amount: refund.amount, fee: refund.fee, currency: refund.currency, reason: refund.reason, requestedBy: `traveller:${travellerId}`,
-      });
+      return this.retryLocked(ctx, sql, refund, `traveller:${travellerId}`);
     });
     return this.byId(ctx.app.db, newId);
+  }
+
+  /**
+   * An operator retries a failed refund (ADMIN role, with a reason): the same as the traveller's
+   * retry, plus an audit row with the failed refund before and the new one after.
+   */
+  async adminRetryRefund(ctx: RequestContext, refundId: number, reason: string): Promise<RefundRecord> {
+    const admin = requireAdmin(ctx.principal, 'write');
+    const why = requireReason(reason);
+    const newId = await ctx.app.db.tx(async (sql) => {
+      const [refund] = await sql.query<RefundRecord>(`SELECT ${REFUND_COLUMNS} FROM refund WHERE id = $1 FOR UPDATE`, [refundId]);
+      if (!refund || !(await orderRepository.byId(sql, refund.orderId, true))) throw new AppError('NOT_FOUND', `Refund ${refundId} not found`);
+      const id = await this.retryLocked(ctx, sql, refund, `admin:${admin.username}`);
+      await writeAudit(sql, admin, 'refund.retry', 'refund', refund.id, { refundNo: refund.refundNo, status: refund.status, failureReason: refund.failureReason },
+        { reason: why, newRefundId: id, orderId: refund.orderId, amount: refund.amount });
+      return id;
+    });
+    return this.byId(ctx.app.db, newId);
+  }
+
+  /** Retries a FAILED refund that the caller has locked: its tickets back to REFUNDING, a new refund request. */
+  private async retryLocked(ctx: RequestContext, sql: TxSql, refund: RefundRecord, actor: string): Promise<number> {
+    if (refund.status !== 'FAILED') throw new AppError('INVALID_TRANSITION', `This refund is ${refund.status}`, { status: refund.status });
+    const tickets = refund.ticketIds.length
+      ? await sql.query<{ id: number; status: TicketStatus; code: string }>('SELECT id, status, code FROM ticket WHERE id = ANY($1::int[]) FOR UPDATE', [refund.ticketIds])
+      : [];
+    await transitionTickets(ctx, sql, tickets, 'REFUNDING', actor, 'RETRY');
+    return this.insertRefund(ctx, sql, {
+      orderId: refund.orderId, kind: refund.kind, ticketIds: refund.ticketIds, paymentId: refund.paymentId, changeId: refund.changeId,
+      amount: refund.amount, fee: refund.fee, currency: refund.currency, reason: refund.reason, requestedBy: actor,
+    });
   }
 
   /** Refunds a payment we must give back (double payment, late payment with the seats gone). */
@@ -295,6 +323,20 @@ export class RefundService {
     }
   }
 
+  /** A product's current refund and change rules (anyone may read them; unknown product: PRODUCT_NOT_FOUND). */
+  async productRules(ctx: RequestContext, productId: number) {
+    const [r] = Number.isSafeInteger(productId)
+      ? await ctx.app.db.query<{ summaryZh: string; tiers: Array<{ minHoursBefore: number; feePercent: number }>; changeAllowed: boolean; changeMinHoursBefore: number }>(
+        `SELECT rr.summary_zh AS "summaryZh", rr.tiers, rr.change_allowed AS "changeAllowed", rr.change_min_hours_before AS "changeMinHoursBefore"
+           FROM product p JOIN refund_rule rr ON rr.id = p.refund_rule_id WHERE p.id = $1`,
+        [productId],
+      )
+      : [];
+    if (!r) throw new AppError('PRODUCT_NOT_FOUND', `Product ${productId} not found`, { productId });
+    const tiers = (typeof r.tiers === 'string' ? JSON.parse(r.tiers) : r.tiers) as Array<{ minHoursBefore: number; feePercent: number }>;
+    return { productId, ...r, refundTiers: [...tiers].sort((a, b) => b.minHoursBefore - a.minHoursBefore) };
+  }
+
   private async quote(ctx: RequestContext, sql: Sql, order: OrderRecord, ticketCodes: string[] | null): Promise<RefundQuote> {
     const now = ctx.app.clock.now();
     const all = await sql.query<TicketForRefund>(
@@ -331,7 +373,12 @@ export class RefundService {
       if (t.shared && !coversAllPassengerTickets) return { ...base, hoursBefore, refundable: false, reason: 'SHARED_ONLY_WITH_WHOLE_ORDER' };
       const q = quoteTicketRefund({ price: t.price, usesLeft: t.usesLeft, usesTotal: t.usesTotal, startAt, now, tiers: rule });
       if (!q.refundable) return { ...base, hoursBefore, refundable: false, reason: q.reason };
-      return { ...base, hoursBefore, refundable: true, reason: null, feePercent: q.feePercent, fee: q.fee, amount: q.amount };
+      // The fee rises at each tier boundary before the start; a pass already valid (at 0 h) has no next step.
+      const step = nextFeeStep({ refundableAmount: q.refundableAmount, startAt, now, tiers: rule });
+      return {
+        ...base, hoursBefore, refundable: true, reason: null, feePercent: q.feePercent, fee: q.fee, amount: q.amount,
+        nextFeeAt: step?.at ?? null, nextFeeHoursBefore: step?.hoursBefore ?? null, nextFeePercent: step?.feePercent ?? null, nextFee: step?.fee ?? null,
+      };
     });
     const ok = items.filter((i) => i.refundable);
     return {

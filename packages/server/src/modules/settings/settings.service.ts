@@ -24,11 +24,22 @@ export const SETTINGS_NAMESPACE = 'settings';
 
 /** Reads settings through the shared cache (they are read on every order). */
 export class SettingsService {
+  /**
+   * The parsed settings of the last version seen by this process, for up to 10 s (a change makes a new
+   * version; the time bound covers a Redis that lost its keys and restarted the versions at 0).
+   */
+  private local: { version: number; settings: PlatformSettings; at: number } | null = null;
+
   async get(ctx: RequestContext): Promise<PlatformSettings> {
     const v = await ctx.app.cache.version(SETTINGS_NAMESPACE);
+    if (this.local?.version === v && Date.now() - this.local.at < 10_000) return { ...this.local.settings };
     const key = `settings:${v}`;
     const hit = await ctx.app.cache.get(key);
-    if (hit) return JSON.parse(hit) as PlatformSettings;
+    if (hit) {
+      const settings = JSON.parse(hit) as PlatformSettings;
+      this.local = { version: v, settings, at: Date.now() };
+      return { ...settings };
+    }
     const rows = await ctx.app.db.query<{ key: string; value: unknown }>('SELECT key, value FROM setting');
     const settings = { ...DEFAULT_SETTINGS } as Record<string, unknown>;
     for (const r of rows) if (r.key in DEFAULT_SETTINGS) settings[r.key] = r.value;

@@ -2,8 +2,8 @@ import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  assembleQrToken, matchRotatingPart, parseQrToken, qrRotatingPart, qrSignedPart, qrStepAt, toBase64Url, verifyQrSignature,
-  QR_ROTATION_SECONDS, type ParsedQrToken, type QrClaims, type QrRefusal,
+  matchRotatingPart, parseQrToken, qrCodeAt, qrNextStepAt, qrSignedPart, qrStaticPart, toBase64Url, verifyQrSignature,
+  type ParsedQrToken, type QrClaims, type QrRefusal,
 } from '@deeptravel/shared';
 import type { AppConfig } from '../../app/config.js';
 
@@ -56,15 +56,18 @@ export class QrSigner {
     return toBase64Url(new Uint8Array(createHmac('sha256', this.orderSecretKey).update(orderNo).digest().subarray(0, 16)));
   }
 
-  /** The current payload for a ticket or an order, and when it stops being current. */
-  payload(claims: Omit<QrClaims, 'v' | 'kid'>, secret: string, now: Date): { payload: string; refreshAt: Date } {
+  /** The signed static part `DT1.<claims>.<signature>` of a ticket's or an order's code (what a device keeps to show it offline). */
+  staticPart(claims: Omit<QrClaims, 'v' | 'kid'>): string {
     const full: QrClaims = { v: 1, kid: this.keyId, ...claims };
     const signedPart = qrSignedPart(full);
-    const signature = new Uint8Array(sign(null, Buffer.from(signedPart), this.privateKey));
-    const step = qrStepAt(now.getTime());
+    return qrStaticPart(signedPart, new Uint8Array(sign(null, Buffer.from(signedPart), this.privateKey)));
+  }
+
+  /** The current payload for a ticket or an order, and when it stops being current (the same `qrCodeAt` the apps run). */
+  payload(claims: Omit<QrClaims, 'v' | 'kid'>, secret: string, now: Date): { payload: string; refreshAt: Date } {
     return {
-      payload: assembleQrToken(signedPart, signature, qrRotatingPart(secret, full.ref, step)),
-      refreshAt: new Date((step + 1) * QR_ROTATION_SECONDS * 1000),
+      payload: qrCodeAt({ base: this.staticPart(claims), secret }, now.getTime())!,
+      refreshAt: new Date(qrNextStepAt(now.getTime())),
     };
   }
 

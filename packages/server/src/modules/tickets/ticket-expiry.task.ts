@@ -1,3 +1,4 @@
+import { announceOrderUpdate } from '../orders/order-updates.js';
 import type { App } from '../../app/app.js';
 import { createSystemContext, type RequestContext } from '../../app/context.js';
 import { settleOrderIfFinal } from '../orders/order-completion.js';
@@ -35,7 +36,10 @@ export async function expireTickets(ctx: RequestContext, batchSize = 500): Promi
         );
       }
       for (const r of rows) await ctx.app.outbox.add(sql, 'ticket.expired', { ticketId: r.id, code: r.code, orderId: r.orderId, travellerId: r.travellerId });
-      for (const orderId of new Set(rows.map((r) => r.orderId))) await settleOrderIfFinal(ctx, sql, orderId, 'job:ticket-expiry');
+      for (const orderId of new Set(rows.map((r) => r.orderId))) {
+        announceOrderUpdate(ctx, sql, orderId);
+        await settleOrderIfFinal(ctx, sql, orderId, 'job:ticket-expiry');
+      }
       total += rows.length;
       return orders.length;
     });

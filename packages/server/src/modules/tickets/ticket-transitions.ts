@@ -3,6 +3,7 @@ import type { RequestContext } from '../../app/context.js';
 import type { TxSql } from '../../common/db/sql.js';
 import { AppError } from '../../common/errors.js';
 import { canTransition, recordTransition } from '../../common/outbox/state-history.js';
+import { announceOrderUpdate } from '../orders/order-updates.js';
 import { TICKET_TRANSITIONS } from './ticket-state.js';
 
 /**
@@ -24,8 +25,12 @@ export async function transitionTickets(
   }
   const now = ctx.app.clock.now();
   for (const t of tickets) {
-    const rows = await sql.query('UPDATE ticket SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2 RETURNING id', [t.id, t.status, to, now]);
+    const rows = await sql.query<{ orderId: number }>(
+      'UPDATE ticket SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2 RETURNING order_id AS "orderId"',
+      [t.id, t.status, to, now],
+    );
     if (!rows.length) throw new AppError('INVALID_TRANSITION', `Ticket ${t.code ?? t.id} changed meanwhile`, { ticket: t.code ?? t.id });
+    announceOrderUpdate(ctx, sql, rows[0].orderId);
     await recordTransition(sql, { entityType: 'ticket', entityId: t.id, from: t.status, to, actor, reason, at: now });
   }
 }

@@ -7,6 +7,7 @@ import { Order, OrderItem, OrderPassenger } from '../orders/order.entities.js';
 /** A ticket: one per passenger per product unit, plus one per shared entitlement. */
 @Entity({ tableName: 'ticket' })
 @Index({ properties: ['order'] })
+@Index({ name: 'ticket_trip_id_index', properties: ['trip'] })
 export class Ticket extends BaseEntity {
   @Property({ unique: true }) code!: string;
   @ManyToOne(() => Order) order!: Order;

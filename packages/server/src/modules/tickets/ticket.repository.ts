@@ -32,6 +32,8 @@ export interface TicketLineRecord {
   merchantName: string;
   usesTotal: number;
   usesLeft: number;
+  lastUsedAt?: Date | null;
+  lastUsedPlace?: string | null;
 }
 
 /** A ticket to insert. */
@@ -119,8 +121,11 @@ export const ticketRepository = {
   linesOf(sql: Sql, ticketIds: number[]): Promise<TicketLineRecord[]> {
     return sql.query<TicketLineRecord>(
       `SELECT l.id, l.ticket_id AS "ticketId", l.name, l.merchant_id AS "merchantId", m.name AS "merchantName",
-              l.uses_total AS "usesTotal", l.uses_left AS "usesLeft"
-         FROM ticket_line l JOIN merchant m ON m.id = l.merchant_id WHERE l.ticket_id = ANY($1::int[]) ORDER BY l.id`,
+              l.uses_total AS "usesTotal", l.uses_left AS "usesLeft", u.at AS "lastUsedAt", u.place AS "lastUsedPlace"
+         FROM ticket_line l JOIN merchant m ON m.id = l.merchant_id
+         LEFT JOIN LATERAL (SELECT r.at, tm.name AS place FROM redemption r JOIN terminal tm ON tm.id = r.terminal_id
+                             WHERE r.ticket_line_id = l.id ORDER BY r.at DESC, r.id DESC LIMIT 1) u ON true
+        WHERE l.ticket_id = ANY($1::int[]) ORDER BY l.id`,
       [ticketIds],
     );
   },

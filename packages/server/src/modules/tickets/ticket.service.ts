@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { toBase64Url } from '@deeptravel/shared';
+import { QR_ROTATION_SECONDS, toBase64Url } from '@deeptravel/shared';
 import type { RequestContext } from '../../app/context.js';
 import type { Sql } from '../../common/db/sql.js';
 import { AppError } from '../../common/errors.js';
@@ -99,6 +99,23 @@ export class TicketService {
     return ticketRepository.byOrder(ctx.app.db, [order.id]);
   }
 
+  /** The departure of a trip ticket, with its cities' codes (null for a pass). */
+  async tripOf(ctx: RequestContext, t: TicketRecord) {
+    if (!t.tripId) return null;
+    const [trip] = await ctx.app.db.query<{
+      tripId: number; departureAt: Date; arrivalAt: Date; mode: string; originStation: string; destinationStation: string; originCity: string; destinationCity: string;
+    }>(
+      `SELECT tr.id AS "tripId", tr.departure_at AS "departureAt", tr.arrival_at AS "arrivalAt", r.mode,
+              os.name_zh AS "originStation", ds.name_zh AS "destinationStation", oc.code AS "originCity", dc.code AS "destinationCity"
+         FROM trip tr JOIN route r ON r.id = tr.route_id
+         JOIN station os ON os.id = r.origin_id JOIN station ds ON ds.id = r.destination_id
+         JOIN city oc ON oc.id = os.city_id JOIN city dc ON dc.id = ds.city_id
+        WHERE tr.id = $1`,
+      [t.tripId],
+    );
+    return trip ?? null;
+  }
+
   linesOf(ctx: RequestContext, ticketIds: number[]): Promise<TicketLineRecord[]> {
     return ticketRepository.linesOf(ctx.app.db, ticketIds);
   }
@@ -107,6 +124,32 @@ export class TicketService {
   qrFor(ctx: RequestContext, t: TicketRecord): { payload: string; refreshAt: Date } | null {
     if (t.status !== 'ACTIVE') return null;
     return this.qr.payload({ typ: 'T', ref: t.code }, t.qrSecret, ctx.app.clock.now());
+  }
+
+  /**
+   * What the owner's device keeps to show the ticket's code without network (`qrCodeAt` in
+   * @deeptravel/shared): the signed static part and the rotating-part secret. Only for the traveller
+   * who owns the ticket (anyone else, admins and staff included, gets null) and only while ACTIVE; a
+   * ticket refunded or changed later is still refused at the gate by its status (online) and the
+   * offline bundle's revocation list.
+   */
+  offlineQrFor(ctx: RequestContext, t: TicketRecord): OfflineQrRecord | null {
+    const p = ctx.principal;
+    if (t.status !== 'ACTIVE' || p?.kind !== 'traveller' || p.travellerId !== t.travellerId) return null;
+    return { base: this.qr.staticPart({ typ: 'T', ref: t.code }), secret: t.qrSecret, rotationSeconds: QR_ROTATION_SECONDS };
+  }
+
+  /** The order QR's offline material (owner only, as `offlineQrFor`), listing the order's usable tickets. */
+  async orderOfflineQr(ctx: RequestContext, order: OrderRecord): Promise<OfflineQrRecord | null> {
+    const p = ctx.principal;
+    if (p?.kind !== 'traveller' || p.travellerId !== order.travellerId) return null;
+    const tickets = (await ticketRepository.byOrder(ctx.app.db, [order.id])).filter((t) => t.status === 'ACTIVE');
+    if (!tickets.length) return null;
+    return {
+      base: this.qr.staticPart({ typ: 'O', ref: order.orderNo, tickets: tickets.map((t) => t.code) }),
+      secret: this.qr.orderSecret(order.orderNo),
+      rotationSeconds: QR_ROTATION_SECONDS,
+    };
   }
 
   /** The order QR: lists every usable ticket of the order (staff scan once for a group). */
@@ -124,6 +167,13 @@ export class TicketService {
 export function ticketPrice(line: { unitPrice: number; discount: number; qty: number }, k: number): number {
   const base = Math.floor(line.discount / line.qty);
   return line.unitPrice - base - (k < line.discount % line.qty ? 1 : 0);
+}
+
+/** A code's offline material as the API returns it (`OfflineQr`). */
+export interface OfflineQrRecord {
+  base: string;
+  secret: string;
+  rotationSeconds: number;
 }
 
 /** A new rotating-QR secret. */

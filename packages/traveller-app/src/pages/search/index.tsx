@@ -8,7 +8,7 @@ import { DateSheet } from '../../components/date-sheet';
 import { useT } from '../../i18n';
 import { dayLabel, localDate, shortDay } from '../../lib/format';
 import { ROUTES, routeTo } from '../../routes';
-import { clearRecentSearches, paramsToQuery, recentSearches, rememberSearch, type SearchParams } from '../../state/booking';
+import { cityName, clearRecentSearches, englishCityName, paramsToQuery, recentSearches, rememberSearch, type SearchParams } from '../../state/booking';
 
 const MAX_PASSENGERS = 9;
 
@@ -20,7 +20,7 @@ export default function SearchPage() {
     const today = localDate();
     return last
       ? { ...last, date: last.date < today ? today : last.date }
-      : { origin: 'SZX', originName: '深圳', destination: 'HKG', destinationName: '香港', date: today, adults: 1, children: 0, seniors: 0 };
+      : { origin: 'SZX', originName: '深圳', originNameEn: 'Shenzhen', destination: 'HKG', destinationName: '香港', destinationNameEn: 'Hong Kong', date: today, adults: 1, children: 0, seniors: 0 };
   });
   const [picker, setPicker] = useState<'origin' | 'destination' | 'date' | null>(null);
   const [recent, setRecent] = useState(recentSearches);
@@ -68,19 +68,22 @@ export default function SearchPage() {
         <View className='od'>
           <View className='od__city' data-testid='origin' onClick={() => setPicker('origin')}>
             <Text className='od__label'>{t('from')}</Text>
-            <Text className='od__name'>{lang === 'zh' ? params.originName : params.origin}</Text>
+            <Text className='od__name'>{cityName(params, 'origin', lang)}</Text>
           </View>
           <View
             className='od__swap'
             aria-label={t('swap')}
             data-testid='swap'
-            onClick={() => set({ origin: params.destination, originName: params.destinationName, destination: params.origin, destinationName: params.originName })}
+            onClick={() => set({
+              origin: params.destination, originName: params.destinationName, originNameEn: cityName(params, 'destination', 'en'),
+              destination: params.origin, destinationName: params.originName, destinationNameEn: cityName(params, 'origin', 'en'),
+            })}
           >
             ⇄
           </View>
           <View className='od__city od__city--right' data-testid='destination' onClick={() => setPicker('destination')}>
             <Text className='od__label'>{t('to')}</Text>
-            <Text className='od__name'>{lang === 'zh' ? params.destinationName : params.destination}</Text>
+            <Text className='od__name'>{cityName(params, 'destination', lang)}</Text>
           </View>
         </View>
         <View className='field' onClick={() => setPicker('date')} data-testid='date-field'>
@@ -111,7 +114,7 @@ export default function SearchPage() {
         <Card title={t('recentSearches')} extra={<Text className='link' onClick={() => { clearRecentSearches(); setRecent([]); }}>{t('clear')}</Text>}>
           {recent.map((r) => (
             <View key={`${r.origin}-${r.destination}`} className='list-item' onClick={() => search({ ...r, date: r.date < localDate() ? localDate() : r.date })}>
-              <Text className='list-item__main'>{r.originName} → {r.destinationName}</Text>
+              <Text className='list-item__main'>{cityName(r, 'origin', lang)} → {cityName(r, 'destination', lang)}</Text>
               <Text className='list-item__sub'>{dayLabel(r.date < localDate() ? localDate() : r.date, lang)} · {r.adults + r.children + r.seniors}{lang === 'zh' ? '人' : ' pax'}</Text>
             </View>
           ))}
@@ -121,7 +124,9 @@ export default function SearchPage() {
         <CityPicker
           onClose={() => setPicker(null)}
           onPick={(c) => {
-            set(picker === 'origin' ? { origin: c.code, originName: c.nameZh } : { destination: c.code, destinationName: c.nameZh });
+            set(picker === 'origin'
+              ? { origin: c.code, originName: c.nameZh, originNameEn: englishCityName(c) }
+              : { destination: c.code, destinationName: c.nameZh, destinationNameEn: englishCityName(c) });
             setPicker(null);
           }}
         />

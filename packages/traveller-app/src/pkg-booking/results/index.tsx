@@ -9,7 +9,7 @@ import { useT } from '../../i18n';
 import { addDays, dayLabel, localHour } from '../../lib/format';
 import { useAsync } from '../../lib/use-async';
 import { routeTo } from '../../routes';
-import { chooseOffer, paramsFromQuery, paramsToQuery, partyOf, type Offer, type SearchParams } from '../../state/booking';
+import { chooseOffer, cityName, paramsFromQuery, paramsToQuery, partyOf, showOfferDetail, type Offer, type SearchParams } from '../../state/booking';
 
 type Kind = 'ALL' | 'BUS' | 'FERRY' | 'PACKAGE';
 type TimeOfDay = 'ANY' | 'MORNING' | 'AFTERNOON' | 'EVENING';
@@ -58,7 +58,7 @@ export default function ResultsPage() {
   return (
     <View className='page'>
       <Text className='summary' data-testid='results-summary'>
-        {lang === 'zh' ? `${params.originName} → ${params.destinationName}` : `${params.origin} → ${params.destination}`} · {dayLabel(params.date, lang)} · {party}
+        {cityName(params, 'origin', lang)} → {cityName(params, 'destination', lang)} · {dayLabel(params.date, lang)} · {party}
         {lang === 'zh' ? '人' : ' pax'}
       </Text>
       <View className='chips filters'>
@@ -98,6 +98,10 @@ export default function ResultsPage() {
           onBook={() => {
             chooseOffer(o, params);
             void Taro.navigateTo({ url: routeTo('confirm', paramsToQuery(params)) });
+          }}
+          onDetails={() => {
+            showOfferDetail(o, params);
+            void Taro.navigateTo({ url: routeTo('product', { id: o.id }) });
           }}
         />
       ))}

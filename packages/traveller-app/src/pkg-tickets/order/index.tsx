@@ -3,10 +3,11 @@ import { Text, View } from '@tarojs/components';
 import { CancelOrderDocument, describeError, OrderDetailDocument, type OrderDetailQuery } from '@deeptravel/client';
 import { useEffect } from 'react';
 import { gql } from '../../api/client';
+import { useOrderLive } from '../../api/live';
 import { cacheGet, cachePut, isOfflineError } from '../../api/offline';
 import { Btn, Card, Loading, Notice, Row } from '../../components/ui';
 import { useT } from '../../i18n';
-import { dateTime, dayLabel, money } from '../../lib/format';
+import { dateTime, dayLabel, hhmm, money } from '../../lib/format';
 import { useAsync, useInterval } from '../../lib/use-async';
 import { routeTo } from '../../routes';
 
@@ -29,12 +30,21 @@ async function loadOrder(id: string): Promise<{ order: OrderData; offline: boole
 export default function OrderPage() {
   const { t, lang } = useT();
   const id = useRouter().params.id ?? '';
-  const { data, error, loading, reload } = useAsync(() => loadOrder(id), [id]);
+  const { data, error, loading, reload, setData } = useAsync(() => loadOrder(id), [id]);
   const order = data?.order;
   const refunding = order?.refunds.some((r) => r.status === 'REQUESTED' || r.status === 'PROCESSING');
   const issuing = order && (order.status === 'PAID' && order.tickets.length === 0);
-  // Follows the order while something is on its way (tickets after payment, a refund's result).
-  useInterval(() => void reload(), 2000, Boolean(issuing || refunding));
+  // Follows the order live over graphql-ws (each change arrives as the whole order); on (re)connecting
+  // it reloads once to catch up. Without a live connection it polls while something is on its way.
+  const { live } = useOrderLive(
+    id,
+    (o) => {
+      cachePut(`order.${id}`, o);
+      setData({ order: o, offline: false });
+    },
+    () => void reload(),
+  );
+  useInterval(() => void reload(), 2000, Boolean((issuing || refunding) && !live));
 
   useEffect(() => {
     if (order?.status === 'PENDING') void Taro.setNavigationBarTitle({ title: t('status_PENDING') });
@@ -51,7 +61,10 @@ export default function OrderPage() {
     <View className='page'>
       {data?.offline ? <Notice kind='warn'>{t('walletOffline')}</Notice> : null}
       <Card>
-        <Text className={`status ${order.status === 'CANCELLED' ? 'status--off' : ''}`} data-testid='order-status'>{statusText}</Text>
+        <View className='status-row'>
+          <Text className={`status ${order.status === 'CANCELLED' ? 'status--off' : ''}`} data-testid='order-status'>{statusText}</Text>
+          {live ? <Text className='live' data-testid='live'>{t('liveOn')}</Text> : null}
+        </View>
         {issuing ? <Notice kind='info' testId='issuing'>{t('issuing')}</Notice> : null}
         {order.tickets.length && order.status !== 'CANCELLED' ? <Notice kind='success'>{t('issued')}</Notice> : null}
         <Row label={t('orderNo')} value={order.orderNo} />
@@ -65,8 +78,20 @@ export default function OrderPage() {
                 {tk.passengerName ?? (tk.shared ? t('shared') : '')} · {tk.productName}
               </Text>
               <Text className='list-item__sub'>
-                {t(`ticket_${tk.status}` as 'ticket_ACTIVE')} · {dayLabel(tk.travelDate, lang)} · {tk.code}
+                {t(`ticket_${tk.status}` as 'ticket_ACTIVE')} · {tk.trip ? `${dayLabel(tk.travelDate, lang)} ${hhmm(tk.trip.departureAt)}` : dayLabel(tk.travelDate, lang)} · {tk.code}
               </Text>
+              {tk.changeable ? (
+                <Text
+                  className='link list-item__action'
+                  data-testid={`change-${tk.code}`}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    void Taro.navigateTo({ url: routeTo('change', { code: tk.code, orderId: order.id }) });
+                  }}
+                >
+                  {t('changeTicket')} ›
+                </Text>
+              ) : null}
             </View>
           ))}
           {activeTickets.length ? <Btn onClick={() => Taro.navigateTo({ url: routeTo('ticket', { code: activeTickets[0].code, orderId: order.id }) })} testId='show-qr'>{t('showQr')}</Btn> : null}
@@ -88,7 +113,7 @@ export default function OrderPage() {
         <Card title={t('refunds')}>
           {order.refunds.map((r) => (
             <View key={r.id} className='list-item' data-testid={`refund-${r.status}`}>
-              <Text className='list-item__main'>{t(`refund_${r.status}` as 'refund_SUCCEEDED')}</Text>
+              <Text className='list-item__main'>{t(`refund_${r.status}` as 'refund_SUCCEEDED')}{r.kind === 'CHANGE_DIFFERENCE' ? ` · ${t('changeBack')}` : ''}</Text>
               <Text className='list-item__sub'>{t('refundAmountBack', { amount: money(r.amount), fee: money(r.fee) })} · {dateTime(r.createdAt)}</Text>
             </View>
           ))}

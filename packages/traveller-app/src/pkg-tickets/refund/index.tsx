@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { gql } from '../../api/client';
 import { Btn, Card, Loading, Notice, Row } from '../../components/ui';
 import { useT } from '../../i18n';
-import { money } from '../../lib/format';
+import { dateTime, money } from '../../lib/format';
 import { useAsync, useInterval } from '../../lib/use-async';
 import { routeTo } from '../../routes';
 
@@ -44,6 +44,15 @@ export default function RefundPage() {
   if (quote.loading && !q) return <View className='page'><Loading text={t('loading')} /></View>;
   if (!q) return <View className='page'><Notice>{describeError(quote.error, lang)}</Notice></View>;
   const refundable = q.items.filter((i) => i.refundable);
+  // When the fee next rises: the earliest step of the tickets being refunded, with the total fee from then on.
+  const steps = refundable.filter((i) => i.nextFeeAt).sort((a, b) => Date.parse(a.nextFeeAt!) - Date.parse(b.nextFeeAt!));
+  const step = steps[0];
+  const nextTotalFee = step ? refundable.reduce((sum, i) => sum + (i.nextFeeAt === step.nextFeeAt ? i.nextFee ?? i.price : i.fee), 0) : 0;
+  const nextText = !step
+    ? null
+    : step.nextFeePercent === null
+      ? t('nextFeeClose', { hours: step.nextFeeHoursBefore ?? 0, time: dateTime(step.nextFeeAt!) })
+      : t('nextFeeRise', { hours: step.nextFeeHoursBefore ?? 0, time: dateTime(step.nextFeeAt!), fee: money(nextTotalFee) });
 
   const confirm = async () => {
     if (busy) return;
@@ -77,6 +86,7 @@ export default function RefundPage() {
         ))}
         <Row label={t('feeTotal')} value={money(q.totalFee)} />
         <Row strong label={t('refundBack')} value={money(q.totalAmount)} />
+        {nextText && !refund ? <Text className='next-fee' data-testid='next-fee'>{nextText}</Text> : null}
       </Card>
       {error ? <Notice testId='refund-error'>{error}</Notice> : null}
       {refund ? (

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../../app/context.js';
 import { requireAdmin, type AdminRole } from '../admin-session.js';
 import {
@@ -64,8 +64,11 @@ export class AdminResolver {
     @Arg('orderNo', () => String, { nullable: true }) orderNo?: string,
     @Arg('limit', () => Int, { nullable: true }) limit?: number,
     @Arg('offset', () => Int, { nullable: true }) offset?: number,
+    @Arg('search', () => String, { nullable: true, description: 'An order number, WeChat transaction id, ticket code, or a traveller (openid, nickname, passenger phone or name)' }) search?: string,
+    @Arg('searchKind', () => String, { nullable: true, description: 'AUTO (default: from the text), ORDER_NO, TRANSACTION_ID, TICKET_CODE or TRAVELLER' }) searchKind?: string,
+    @Arg('sort', () => String, { nullable: true, description: 'createdAt, paidAt, totalAmount, orderNo or status, then :ASC or :DESC (default createdAt:DESC)' }) sort?: string,
   ) {
-    return ctx.app.services.adminQueries.orders(ctx, { status, fromDate, toDate, orderNo, limit, offset });
+    return ctx.app.services.adminOrders.list(ctx, { status, fromDate, toDate, orderNo, limit, offset, search, searchKind, sort });
   }
 
   @Query(() => [ReconciliationDifferenceView], { description: 'Differences between WeChat bills and our records' })
@@ -96,5 +99,10 @@ export class AdminResolver {
   @Query(() => [PaymentAnomalyView], { description: 'Flagged payment notifications (unknown order, other amount, reused or second transaction)' })
   adminPaymentAnomalies(@Ctx() ctx: RequestContext, @Arg('unresolvedOnly', { defaultValue: true }) unresolvedOnly: boolean) {
     return ctx.app.services.adminQueries.paymentAnomalies(ctx, unresolvedOnly);
+  }
+
+  @Mutation(() => PaymentAnomalyView, { description: 'Marks a flagged payment notification resolved, saying what was done (ADMIN; audited)' })
+  adminResolvePaymentAnomaly(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('reason') reason: string) {
+    return ctx.app.services.paymentAnomalies.resolve(ctx, Number(id), reason);
   }
 }

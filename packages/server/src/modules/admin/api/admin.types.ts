@@ -2,6 +2,9 @@ import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import type { PassengerType } from '@deeptravel/shared';
 import { PassengerTypeEnum } from '../../catalog/api/catalog.types.js';
+import {
+  MerchantDayRedemptionsView, NotificationBacklogView, ProductDaySalesView, RollupStateView, SalesWindowView,
+} from '../metrics/metrics.types.js';
 
 @ObjectType()
 export class AdminSession {
@@ -174,6 +177,7 @@ export class AdminOrder {
 export class AdminOrderPage {
   @Field(() => [AdminOrder]) items!: AdminOrder[];
   @Field(() => Int) total!: number;
+  @Field(() => String, { nullable: true, description: 'What the search looked at (ORDER_NO, TRANSACTION_ID, TICKET_CODE, TRAVELLER)' }) searchKind?: string | null;
 }
 
 @ObjectType()
@@ -205,6 +209,9 @@ export class PaymentAnomalyView {
   @Field(() => Int, { nullable: true }) amount!: number | null;
   @Field(() => GraphQLJSON) detail!: unknown;
   @Field() resolved!: boolean;
+  @Field(() => Date, { nullable: true }) resolvedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'admin:<username> who resolved it' }) resolvedBy!: string | null;
+  @Field(() => String, { nullable: true, description: 'What was done about it' }) resolutionNote!: string | null;
   @Field() createdAt!: Date;
 }
 
@@ -218,14 +225,14 @@ export class KeyCount {
 export class DaySales {
   @Field() date!: string;
   @Field(() => Int) orders!: number;
-  @Field(() => Int) amount!: number;
+  @Field(() => Float, { description: 'fen (a Float: a sum may pass 2^31)' }) amount!: number;
 }
 
 @ObjectType()
 export class DayRefunds {
   @Field() date!: string;
   @Field(() => Int) count!: number;
-  @Field(() => Int) amount!: number;
+  @Field(() => Float, { description: 'fen (a Float: a sum may pass 2^31)' }) amount!: number;
 }
 
 @ObjectType()
@@ -233,7 +240,7 @@ export class ProductSales {
   @Field(() => ID) productId!: number;
   @Field() name!: string;
   @Field(() => Int) orders!: number;
-  @Field(() => Int) amount!: number;
+  @Field(() => Float, { description: 'fen (a Float: a sum may pass 2^31)' }) amount!: number;
 }
 
 @ObjectType()
@@ -272,9 +279,15 @@ export class AdminMetricsView {
   @Field(() => [MerchantRedemptions]) redemptionsByMerchant!: MerchantRedemptions[];
   @Field(() => Conversion) conversion!: Conversion;
   @Field(() => OutboxBacklog) outbox!: OutboxBacklog;
-  @Field(() => [KeyCount], { description: 'Notification messages by status' }) notifications!: KeyCount[];
+  @Field(() => [KeyCount], { description: 'Notification messages created in the range, by status' }) notifications!: KeyCount[];
   @Field(() => Int) paymentAnomalies!: number;
   @Field(() => Int, { description: 'Open differences with the gateway bills' }) reconciliationDifferences!: number;
+  @Field(() => [KeyCount], { description: 'Open differences with the gateway bills by kind' }) reconciliationDifferencesByKind!: KeyCount[];
+  @Field(() => [SalesWindowView], { description: 'Sales today, over 7 and over 30 days ending on `to`, by product' }) salesWindows!: SalesWindowView[];
+  @Field(() => [ProductDaySalesView], { description: 'Sales per day and product over the 30 days ending on `to`' }) productSalesSeries!: ProductDaySalesView[];
+  @Field(() => [MerchantDayRedemptionsView], { description: 'Redemptions per merchant and day over the range' }) redemptionsByMerchantDay!: MerchantDayRedemptionsView[];
+  @Field(() => NotificationBacklogView) notificationBacklog!: NotificationBacklogView;
+  @Field(() => RollupStateView, { description: 'How fresh the rollups behind the figures are' }) rollups!: RollupStateView;
 }
 
 @ObjectType()

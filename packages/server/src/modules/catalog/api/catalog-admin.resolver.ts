@@ -40,8 +40,9 @@ export class CatalogAdminResolver {
     @Arg('status', () => String, { nullable: true }) status?: string,
     @Arg('limit', () => Int, { nullable: true }) limit?: number,
     @Arg('offset', () => Int, { nullable: true }) offset?: number,
+    @Arg('sort', () => String, { nullable: true, description: 'departureAt, available, sold or capacity, then :ASC or :DESC (default departureAt:ASC)' }) sort?: string,
   ) {
-    return ctx.app.services.adminQueries.trips(ctx, { routeId: num(routeId), fromDate, toDate, status, limit, offset });
+    return ctx.app.services.adminQueries.trips(ctx, { routeId: num(routeId), fromDate, toDate, status, limit, offset, sort });
   }
 
   @Query(() => [AdminTemplate]) adminPackageTemplates(@Ctx() ctx: RequestContext) {

@@ -4,7 +4,7 @@ import { WechatPayParams } from '../../payments/api/payment.resolver.js';
 import type { RequestPaymentParams } from '../../payments/gateway.js';
 import { Ticket } from '../../tickets/api/ticket.types.js';
 import { ticketRepository, type TicketRecord } from '../../tickets/ticket.repository.js';
-import type { ChangeRecord } from '../change.service.js';
+import type { ChangeQuoteRecord, ChangeRecord } from '../change.service.js';
 
 @ObjectType({ description: 'A change (改签) of a ticket to another departure' })
 export class TicketChange {
@@ -20,6 +20,19 @@ export class TicketChange {
   @Field(() => Date, { nullable: true }) completedAt!: Date | null;
 }
 
+@ObjectType({ description: 'What changing a ticket to another departure would cost (nothing is taken)' })
+export class ChangeQuote {
+  @Field() ticketCode!: string;
+  @Field(() => ID) fromTripId!: number;
+  @Field(() => ID) toTripId!: number;
+  @Field({ description: 'Departure of the new trip' }) departureAt!: Date;
+  @Field() arrivalAt!: Date;
+  @Field(() => Int, { description: 'Paid for the ticket, fen' }) oldPrice!: number;
+  @Field(() => Int, { description: 'The new fare for this passenger, fen' }) newPrice!: number;
+  @Field(() => Int, { description: '> 0: to pay after requestChange (payChange); < 0: refunded once changed' }) difference!: number;
+  @Field(() => Int, { description: 'Change fee, fen (the rules have none: always 0)' }) fee!: number;
+}
+
 /** Changes: thin adapters over ChangeService. */
 @Resolver(() => TicketChange)
 export class ChangeResolver {
@@ -33,9 +46,19 @@ export class ChangeResolver {
     return ctx.app.services.changes.payChange(ctx, Number(changeId));
   }
 
+  @Query(() => ChangeQuote, { description: 'The fare difference of changing a ticket to another departure, with the same checks as requestChange' })
+  changeQuote(@Ctx() ctx: RequestContext, @Arg('ticketCode') ticketCode: string, @Arg('newTripId', () => ID) newTripId: string): Promise<ChangeQuoteRecord> {
+    return ctx.app.services.changes.changeQuote(ctx, ticketCode, Number(newTripId));
+  }
+
   @Query(() => TicketChange)
   ticketChange(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<ChangeRecord> {
     return ctx.app.services.changes.ownChange(ctx, Number(id));
+  }
+
+  @FieldResolver(() => String, { description: 'The ticket being changed' })
+  async ticketCode(@Root() c: ChangeRecord, @Ctx() ctx: RequestContext): Promise<string> {
+    return (await ticketRepository.byId(ctx.app.db, c.ticketId))!.code;
   }
 
   @FieldResolver(() => Ticket, { nullable: true, description: 'The new ticket once the change is complete' })

@@ -17,6 +17,7 @@ export class StaffIdentity {
   @Field(() => ID) merchantId!: number;
   @Field() merchantCode!: string;
   @Field() merchantName!: string;
+  @Field({ description: 'FERRY_OPERATOR, BUS_OPERATOR, ATTRACTION or SERVICE (ferry and bus gates pick a departure)' }) merchantKind!: string;
   @Field(() => ID) terminalId!: number;
   @Field() terminalCode!: string;
   @Field() terminalName!: string;

@@ -1,5 +1,6 @@
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../../app/context.js';
+import { AdminNotification } from '../../admin/api/admin-orders.types.js';
 import { NotificationMessage, NotificationTemplate, SubscribeConsent } from './notification.types.js';
 
 /** Notifications: thin adapters over NotificationService. */
@@ -14,6 +15,11 @@ export class NotificationResolver {
     @Arg('accepted', () => Boolean, { nullable: true, defaultValue: true }) accepted: boolean,
   ) {
     return ctx.app.services.notifications.recordConsent(ctx, templateKeys, accepted ?? true);
+  }
+
+  @Mutation(() => AdminNotification, { description: 'An operator re-sends a FAILED or DEAD message, with a reason (ADMIN; audited; a repeat changes nothing)' })
+  adminResendNotification(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('reason') reason: string) {
+    return ctx.app.services.notifications.adminResend(ctx, Number(id), reason);
   }
 
   @Query(() => [NotificationMessage], { description: "The caller's messages, newest first, including those not sent and why" })

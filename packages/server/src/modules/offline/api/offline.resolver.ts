@@ -59,9 +59,14 @@ export class OfflineResolver {
     return ctx.app.services.redemptionConflicts.resolve(ctx, toId(id, 'id'), note);
   }
 
+  @Mutation(() => RedemptionConflictEntry, { description: "An operator resolves any merchant's offline conflict, with a reason (ADMIN; audited)" })
+  adminResolveRedemptionConflict(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('reason') reason: string) {
+    return ctx.app.services.redemptionConflicts.adminResolve(ctx, toId(id, 'id'), reason);
+  }
+
   @Mutation(() => ScanResult, { description: 'A ticket code typed by staff instead of a scan (logged as manual); redeem with its scanNonce' })
-  scanTicketCode(@Ctx() ctx: RequestContext, @Arg('code') code: string) {
-    return ctx.app.services.manualScan.scanTicketCode(ctx, code);
+  scanTicketCode(@Ctx() ctx: RequestContext, @Arg('code') code: string, @Arg('tripId', () => ID, { nullable: true, description: 'The departure the gate boards' }) tripId?: string | null) {
+    return ctx.app.services.manualScan.scanTicketCode(ctx, code, tripId ? toId(tripId, 'tripId') : null);
   }
 }
 

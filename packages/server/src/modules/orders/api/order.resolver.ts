@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { createLoaders } from '../../../app/loaders.js';
+import { AppError } from '../../../common/errors.js';
 import type { RequestContext } from '../../../app/context.js';
 import type { OrderRecord } from '../order.repository.js';
 import { CreateOrderInput, Order, OrderLine, OrderPassenger } from './order.types.js';
@@ -39,6 +41,24 @@ export class OrderResolver {
     @Arg('status', () => String, { nullable: true }) status?: string,
   ): Promise<OrderRecord[]> {
     return ctx.app.services.orders.myOrders(ctx, { limit, offset, status });
+  }
+
+  @Subscription(() => Order, {
+    description: "One of the caller's own orders, each time it or one of its tickets changes (paid and issued, a line or ticket redeemed, refunded, changed, cancelled, completed), from every server instance",
+    subscribe: async ({ context, args }) => {
+      try {
+        return await (context as RequestContext).app.services.orders.orderUpdates(context as RequestContext, Number(args.orderId));
+      } catch (err) {
+        // graphql-ws does not pass errors through Apollo's formatError: the code goes in here.
+        throw err instanceof AppError ? err.toGraphQLError() : err;
+      }
+    },
+  })
+  async myOrderUpdated(@Root() _event: { orderId: number }, @Ctx() ctx: RequestContext, @Arg('orderId', () => ID) orderId: string): Promise<OrderRecord> {
+    // One context serves the whole subscription: fresh loaders, or nested fields would show the first event's data.
+    ctx.loaders = createLoaders(ctx.app.db);
+    // The subscribed order, its owner checked again (a token's traveller cannot change, but the order is re-read).
+    return ctx.app.services.orders.getOrder(ctx, Number(orderId));
   }
 
   @FieldResolver(() => [OrderLine])

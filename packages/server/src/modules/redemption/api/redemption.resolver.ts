@@ -6,7 +6,7 @@ import { toId } from '../../merchants/api/merchant.resolver.js';
 import type { LogFilter } from '../redemption-log.service.js';
 import type { BatchOutcome } from '../redemption.service.js';
 import {
-  RedeemItemInput, RedeemOutcome, Redemption, RedemptionLogFilter, RedemptionLogPage, ScanResult,
+  Departure, RedeemItemInput, RedeemOutcome, Redemption, RedemptionLogFilter, RedemptionLogPage, ScanResult,
 } from './redemption.types.js';
 
 /**
@@ -40,6 +40,10 @@ export function logFilter(f?: RedemptionLogFilter | null): LogFilter {
   };
 }
 
+function optionalId(v: string | null | undefined, field: string): number | null {
+  return v === null || v === undefined || v === '' ? null : toId(v, field);
+}
+
 function outcome(o: BatchOutcome): RedeemOutcome {
   const d = o.error?.details ?? {};
   return {
@@ -47,6 +51,7 @@ function outcome(o: BatchOutcome): RedeemOutcome {
     error: o.error && {
       code: o.error.code, message: o.error.message, redeemedAt: d.redeemedAt ? new Date(String(d.redeemedAt)) : null,
       terminalCode: (d.terminalCode as string | undefined) ?? null, terminalName: (d.terminalName as string | undefined) ?? null,
+      departureAt: d.departureAt ? new Date(String(d.departureAt)) : null, departureTime: (d.departureTime as string | undefined) ?? null,
     },
   };
 }
@@ -54,9 +59,11 @@ function outcome(o: BatchOutcome): RedeemOutcome {
 /** Redemption at the gate, the merchant's log and its live feed: thin adapters over the services. */
 @Resolver()
 export class RedemptionResolver {
-  @Mutation(() => ScanResult, { description: 'Verifies a ticket or order QR and shows what this merchant may redeem (logged)' })
-  scanCode(@Ctx() ctx: RequestContext, @Arg('payload') payload: string) {
-    return ctx.app.services.redemption.scanCode(ctx, payload);
+  @Mutation(() => ScanResult, {
+    description: 'Verifies a ticket or order QR and shows what this merchant may redeem (logged). With tripId (the departure a ferry or bus gate boards) a ticket for another trip is WRONG_DEPARTURE.',
+  })
+  scanCode(@Ctx() ctx: RequestContext, @Arg('payload') payload: string, @Arg('tripId', () => ID, { nullable: true }) tripId?: string | null) {
+    return ctx.app.services.redemption.scanCode(ctx, payload, optionalId(tripId, 'tripId'));
   }
 
   @Mutation(() => Redemption, {
@@ -67,14 +74,41 @@ export class RedemptionResolver {
     @Arg('ticketId', () => ID) ticketId: string,
     @Arg('lineId', () => ID) lineId: string,
     @Arg('scanNonce', () => String, { nullable: true }) scanNonce?: string | null,
+    @Arg('tripId', () => ID, { nullable: true, description: "The departure the gate boards (default: the scan's)" }) tripId?: string | null,
   ) {
-    return ctx.app.services.redemption.redeem(ctx, { scanNonce: scanNonce ?? null, ticketId: toId(ticketId, 'ticketId'), lineId: toId(lineId, 'lineId') });
+    return ctx.app.services.redemption.redeem(ctx, {
+      scanNonce: scanNonce ?? null, ticketId: toId(ticketId, 'ticketId'), lineId: toId(lineId, 'lineId'), tripId: optionalId(tripId, 'tripId'),
+    });
   }
 
   @Mutation(() => [RedeemOutcome], { description: 'Redeems several lines of one scan; each succeeds or fails on its own' })
-  async redeemBatch(@Ctx() ctx: RequestContext, @Arg('scanNonce') scanNonce: string, @Arg('items', () => [RedeemItemInput]) items: RedeemItemInput[]) {
+  async redeemBatch(
+    @Ctx() ctx: RequestContext,
+    @Arg('scanNonce') scanNonce: string,
+    @Arg('items', () => [RedeemItemInput]) items: RedeemItemInput[],
+    @Arg('tripId', () => ID, { nullable: true, description: "The departure the gate boards (default: the scan's)" }) tripId?: string | null,
+  ) {
     const parsed = items.map((i) => ({ ticketId: toId(i.ticketId, 'ticketId'), lineId: toId(i.lineId, 'lineId') }));
-    return (await ctx.app.services.redemption.redeemBatch(ctx, scanNonce, parsed)).map(outcome);
+    return (await ctx.app.services.redemption.redeemBatch(ctx, scanNonce, parsed, optionalId(tripId, 'tripId'))).map(outcome);
+  }
+
+  @Query(() => [Departure], { description: "The departures of a Hong Kong day (default today) the staff's merchant boards, with expected and boarded counts" })
+  departures(@Ctx() ctx: RequestContext, @Arg('date', () => String, { nullable: true, description: 'YYYY-MM-DD (HKT)' }) date?: string | null) {
+    return ctx.app.services.departures.list(ctx, date ?? null);
+  }
+
+  @Query(() => Departure, { description: 'One departure of this merchant with its counts' })
+  departure(@Ctx() ctx: RequestContext, @Arg('tripId', () => ID) tripId: string) {
+    return ctx.app.services.departures.get(ctx, toId(tripId, 'tripId'));
+  }
+
+  @Subscription(() => Departure, {
+    description: "One departure's expected and boarded counts: now, then after each redemption of one of its tickets by this merchant (any terminal)",
+    subscribe: ({ context, args }) =>
+      coded(() => (context as RequestContext).app.services.departures.boardingFeed(context as RequestContext, toId(args.tripId, 'tripId'))),
+  })
+  departureBoarding(@Root() event: Departure, @Arg('tripId', () => ID) _tripId: string): Departure {
+    return event;
   }
 
   @Query(() => RedemptionLogPage, { description: "The merchant's scan and redeem log, newest first (MANAGER: whole merchant; STAFF: own terminal)" })

@@ -12,7 +12,7 @@ registerEnumType(LogResult, { name: 'RedemptionLogResult' });
 registerEnumType(LogAction, { name: 'RedemptionLogAction' });
 
 const REASONS =
-  'OTHER_MERCHANT, ALREADY_REDEEMED, REFUND_IN_PROGRESS, TICKET_REFUNDED, CHANGE_IN_PROGRESS, TICKET_CHANGED, TICKET_EXPIRED, NOT_YET_VALID, REPLAYED_CODE';
+  'OTHER_MERCHANT, ALREADY_REDEEMED, REFUND_IN_PROGRESS, TICKET_REFUNDED, CHANGE_IN_PROGRESS, TICKET_CHANGED, TICKET_EXPIRED, NOT_YET_VALID, REPLAYED_CODE, WRONG_DEPARTURE';
 
 @ObjectType({ description: "A line of a scanned ticket; another merchant's line shows its name only, never its usage" })
 export class ScannedLine {
@@ -39,6 +39,8 @@ export class ScannedTicket {
   @Field(() => String, { nullable: true }) passengerType!: string | null;
   @Field() validFrom!: Date;
   @Field() validUntil!: Date;
+  @Field(() => ID, { nullable: true, description: 'The departure (trip) this ticket is for; null for passes (any departure)' }) tripId!: number | null;
+  @Field(() => Date, { nullable: true, description: "That departure's time (WRONG_DEPARTURE: tell the traveller)" }) departureAt!: Date | null;
   @Field({ description: 'At least one line can be redeemed now by this merchant' }) redeemable!: boolean;
   @Field(() => String, { nullable: true, description: `Why not, when nothing is redeemable: ${REASONS}` }) reason!: string | null;
   @Field(() => [ScannedLine]) lines!: ScannedLine[];
@@ -53,6 +55,7 @@ export class ScanResult {
   @Field({ description: 'Redeem with this scan before then' }) expiresAt!: Date;
   @Field() allowed!: boolean;
   @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The departure the gate is boarding, when the scan named one' }) departureTripId!: number | null;
   @Field(() => [ScannedTicket]) tickets!: ScannedTicket[];
 }
 
@@ -89,6 +92,8 @@ export class RedeemError {
   @Field(() => Date, { nullable: true, description: 'ALREADY_REDEEMED: when it was used' }) redeemedAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'ALREADY_REDEEMED: the terminal that used it' }) terminalCode!: string | null;
   @Field(() => String, { nullable: true }) terminalName!: string | null;
+  @Field(() => Date, { nullable: true, description: "WRONG_DEPARTURE: the ticket's own departure" }) departureAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'WRONG_DEPARTURE: that departure as HH:mm (HKT)' }) departureTime!: string | null;
 }
 
 @ObjectType()
@@ -133,4 +138,20 @@ export class RedemptionLogEntry {
 export class RedemptionLogPage {
   @Field(() => [RedemptionLogEntry]) entries!: RedemptionLogEntry[];
   @Field(() => String, { nullable: true, description: 'Pass as "after" for the next page' }) nextCursor!: string | null;
+}
+
+@ObjectType({ description: 'A departure (班次) a ferry or bus gate boards, with expected and boarded counts of this merchant' })
+export class Departure {
+  @Field(() => ID) tripId!: number;
+  @Field() routeCode!: string;
+  @Field({ description: 'BUS or FERRY' }) mode!: string;
+  @Field() originZh!: string;
+  @Field() originEn!: string;
+  @Field() destinationZh!: string;
+  @Field() destinationEn!: string;
+  @Field() departureAt!: Date;
+  @Field() arrivalAt!: Date;
+  @Field() status!: string;
+  @Field(() => Int, { description: 'Tickets of this departure with a line of this merchant, ACTIVE or REDEEMED' }) expected!: number;
+  @Field(() => Int, { description: 'Of those, the tickets this merchant has redeemed' }) boarded!: number;
 }

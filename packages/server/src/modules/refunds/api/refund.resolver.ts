@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../../app/context.js';
+import { RefundTierView } from '../../admin/api/admin.types.js';
 import { Order } from '../../orders/api/order.types.js';
 import type { OrderRecord } from '../../orders/order.repository.js';
 import type { RefundQuote as RefundQuoteRecord, RefundRecord } from '../refund.service.js';
@@ -15,6 +16,14 @@ export class RefundQuoteItem {
   @Field(() => Int, { nullable: true }) feePercent!: number | null;
   @Field(() => Int, { description: 'fen' }) fee!: number;
   @Field(() => Int, { description: 'Back to the traveller, fen' }) amount!: number;
+  @Field(() => Date, { nullable: true, description: 'When the fee next rises (or refunds close); null when it will not before the start' })
+  nextFeeAt?: Date | null;
+  @Field(() => Int, { nullable: true, description: 'The tier boundary of nextFeeAt in hours before the start, e.g. 24 (出发前24小时内)' })
+  nextFeeHoursBefore?: number | null;
+  @Field(() => Int, { nullable: true, description: 'The fee percent from nextFeeAt; null when no refund is possible then' })
+  nextFeePercent?: number | null;
+  @Field(() => Int, { nullable: true, description: 'The fee from nextFeeAt, fen; null when no refund is possible then' })
+  nextFee?: number | null;
 }
 
 @ObjectType()
@@ -42,6 +51,16 @@ export class Refund {
   @Field(() => Date, { nullable: true }) completedAt!: Date | null;
 }
 
+@ObjectType({ description: "A product's current refund and change rules, for its detail page (an order keeps the rules it was bought under)" })
+export class ProductRules {
+  @Field(() => ID) productId!: number;
+  @Field({ description: 'The rules in one Chinese sentence' }) summaryZh!: string;
+  @Field(() => [RefundTierView], { description: 'At least minHoursBefore hours before the start: feePercent; before the smallest tier no refund' })
+  refundTiers!: Array<{ minHoursBefore: number; feePercent: number }>;
+  @Field() changeAllowed!: boolean;
+  @Field(() => Int, { description: 'Changes close this many hours before departure' }) changeMinHoursBefore!: number;
+}
+
 /** Refunds: thin adapters over RefundService. */
 @Resolver(() => Refund)
 export class RefundResolver {
@@ -52,6 +71,11 @@ export class RefundResolver {
     @Arg('ticketCodes', () => [String], { nullable: true }) ticketCodes?: string[],
   ): Promise<RefundQuoteRecord> {
     return ctx.app.services.refunds.refundQuote(ctx, Number(orderId), ticketCodes);
+  }
+
+  @Query(() => ProductRules, { description: "A product's current refund and change rules (the product detail page)" })
+  productRules(@Ctx() ctx: RequestContext, @Arg('productId', () => ID) productId: string): Promise<ProductRules> {
+    return ctx.app.services.refunds.productRules(ctx, Number(productId));
   }
 
   @Mutation(() => Refund, { description: 'Refunds tickets of a paid order under its refund rule' })
@@ -67,6 +91,11 @@ export class RefundResolver {
   @Mutation(() => Refund, { description: 'Tries a failed refund again' })
   retryRefund(@Ctx() ctx: RequestContext, @Arg('refundId', () => ID) refundId: string): Promise<RefundRecord> {
     return ctx.app.services.refunds.retryRefund(ctx, Number(refundId));
+  }
+
+  @Mutation(() => Refund, { description: 'An operator retries a failed refund, with a reason (ADMIN; audited)' })
+  adminRetryRefund(@Ctx() ctx: RequestContext, @Arg('refundId', () => ID) refundId: string, @Arg('reason') reason: string): Promise<RefundRecord> {
+    return ctx.app.services.refunds.adminRetryRefund(ctx, Number(refundId), reason);
   }
 
   @FieldResolver(() => [String])

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../../app/context.js';
 import type { OrderRecord } from '../../orders/order.repository.js';
 import { Order } from '../../orders/api/order.types.js';
 import type { TicketRecord } from '../ticket.repository.js';
-import { QrCode, Ticket, TicketLine } from './ticket.types.js';
+import { OfflineQr, QrCode, Ticket, TicketLine, TicketTrip } from './ticket.types.js';
 
 /** Tickets: thin adapters over TicketService. */
 @Resolver(() => Ticket)
@@ -23,9 +23,29 @@ export class TicketResolver {
     return ctx.loaders.ticketLines.load(t.id);
   }
 
+  @FieldResolver(() => TicketTrip, { nullable: true, description: 'The departure of a trip ticket (null for passes)' })
+  trip(@Root() t: TicketRecord, @Ctx() ctx: RequestContext) {
+    return ctx.app.services.tickets.tripOf(ctx, t);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when the traveller can change (改签) it now: an ACTIVE trip ticket, not changed before, under a rule that allows it, before its deadline' })
+  async changeable(@Root() t: TicketRecord, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return (await ctx.app.services.changes.changeability(ctx, t)).changeable;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'Changes close then (departure − the rule\'s changeMinHoursBefore); null when the rule allows none' })
+  async changeDeadline(@Root() t: TicketRecord, @Ctx() ctx: RequestContext): Promise<Date | null> {
+    return (await ctx.app.services.changes.changeability(ctx, t)).deadline;
+  }
+
   @FieldResolver(() => QrCode, { nullable: true, description: 'Current QR payload (null unless the ticket is ACTIVE)' })
   qr(@Root() t: TicketRecord, @Ctx() ctx: RequestContext) {
     return ctx.app.services.tickets.qrFor(ctx, t);
+  }
+
+  @FieldResolver(() => OfflineQr, { nullable: true, description: "To show the code without network (the owner only; null for anyone else or unless ACTIVE)" })
+  offlineQr(@Root() t: TicketRecord, @Ctx() ctx: RequestContext) {
+    return ctx.app.services.tickets.offlineQrFor(ctx, t);
   }
 }
 
@@ -40,6 +60,11 @@ export class OrderTicketsResolver {
   @FieldResolver(() => QrCode, { nullable: true, description: 'One QR listing every usable ticket of the order' })
   qr(@Root() order: OrderRecord, @Ctx() ctx: RequestContext) {
     return ctx.app.services.tickets.orderQr(ctx, order);
+  }
+
+  @FieldResolver(() => OfflineQr, { nullable: true, description: "To show the order QR without network (the owner only; null for anyone else or with no usable ticket)" })
+  offlineQr(@Root() order: OrderRecord, @Ctx() ctx: RequestContext) {
+    return ctx.app.services.tickets.orderOfflineQr(ctx, order);
   }
 }
 

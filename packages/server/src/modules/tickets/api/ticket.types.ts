@@ -8,12 +8,37 @@ export class TicketLine {
   @Field() merchantName!: string;
   @Field(() => Int) usesTotal!: number;
   @Field(() => Int) usesLeft!: number;
+  @Field(() => Date, { nullable: true, description: 'When the line was last redeemed (null: not used yet)' }) lastUsedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'Where: the name of the terminal that redeemed it last, e.g. 蛇口码头 1号闸口' }) lastUsedPlace!: string | null;
+}
+
+@ObjectType({ description: 'The departure a trip ticket is for' })
+export class TicketTrip {
+  @Field(() => ID) tripId!: number;
+  @Field() departureAt!: Date;
+  @Field() arrivalAt!: Date;
+  @Field({ description: 'BUS or FERRY' }) mode!: string;
+  @Field() originStation!: string;
+  @Field() destinationStation!: string;
+  @Field({ description: 'City code of the origin, for searching another departure' }) originCity!: string;
+  @Field() destinationCity!: string;
 }
 
 @ObjectType({ description: 'A QR payload; it rotates every 30 seconds, so fetch it again at refreshAt' })
 export class QrCode {
   @Field() payload!: string;
   @Field() refreshAt!: Date;
+}
+
+@ObjectType({
+  description:
+    'What the owner\'s device keeps to show a valid code without network: the token is `base` + "." + the rotating part, ' +
+    'HMAC-SHA256(secret, "<ref>:<step>") (first 6 bytes, base64url) of the rotationSeconds step by the server\'s clock (qrCodeAt in @deeptravel/shared)',
+})
+export class OfflineQr {
+  @Field({ description: 'The signed static part DT1.<claims>.<Ed25519 signature>' }) base!: string;
+  @Field({ description: 'The rotating-part secret (base64url); only ever sent to the ticket\'s owner' }) secret!: string;
+  @Field(() => Int) rotationSeconds!: number;
 }
 
 @ObjectType()
