@@ -560,6 +560,8 @@ describe('admin console (headless Chromium, real server on PostgreSQL)', () => {
     await page.getByText('共 28 个班次').waitFor();
     await page.getByRole('columnheader', { name: '余票' }).click();
     await page.waitForURL(/sort=available%3AASC/);
+    // The page has re-rendered with the sort (the header shows it), so the export below uses it too.
+    await page.locator('th[aria-sort="ascending"]').filter({ hasText: '余票' }).waitFor();
     const sorted = (await api(`query($r: ID) { adminTrips(routeId: $r, sort: "available:ASC", limit: 500) { items { departureAt available } } }`, { r: routeId })).adminTrips.items;
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trips-export').click()]);
     const tripCsv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
