@@ -3,3 +3,4 @@ export * from './operation';
 export * from './client';
 export * from './error-messages';
 export * from './taro-socket';
+export * from './taro-transport';
