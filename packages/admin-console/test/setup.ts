@@ -13,4 +13,10 @@ if (!(globalThis as { ResizeObserver?: unknown }).ResizeObserver) {
     disconnect() {}
   };
 }
-afterEach(() => cleanup());
+afterEach(async () => {
+  cleanup();
+  // Let React's scheduler run what unmounting queued (setImmediate) while this file's jsdom window
+  // still exists: left for later, it once ran in the next file of the same worker and threw
+  // "window is not defined" there.
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+});
