@@ -138,7 +138,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
   const tracing = startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME, ratio: config.OTEL_TRACES_SAMPLER_RATIO });
-  const source = await openDataSource({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, log });
+  const source = await openDataSource({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS, log });
   if (!config.DATABASE_URL) log.info({ dataDir: config.DATA_DIR }, 'DATABASE_URL unset: using embedded PGlite');
   if (config.MIGRATE_ON_START) await migrate(source, log);
 

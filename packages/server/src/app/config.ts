@@ -16,6 +16,12 @@ const schema = z.object({
   /** Folder of the embedded PGlite database when DATABASE_URL is unset. */
   DATA_DIR: z.string().default('.data'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /**
+   * Longest wait for a row lock by any statement of the app's pool (PostgreSQL `lock_timeout`, ms; 0 =
+   * no limit). Transactions that set their own keep it. A wait past it fails with 55P03, which the
+   * hot paths answer as BUSY_RETRY: an autocommit statement such as the one-trip order never hangs.
+   */
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
   REDIS_PREFIX: z.string().default('dt:'),
@@ -51,10 +57,15 @@ const schema = z.object({
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /**
    * Admission control: requests in flight per process above which a new request is answered at once
-   * with 503 `BUSY_RETRY` and `Retry-After: 1` instead of queueing (0 = no limit). Probes, /metrics,
+   * with 429 `BUSY_RETRY` and `Retry-After: 1` instead of queueing (0 = no limit). Probes, /metrics,
    * CORS preflights and WebSockets are not counted. Default from `pnpm bench` (docs/performance.md).
    */
   HTTP_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000_000).default(1024),
+  /**
+   * How long (ms) a whole answer to a public persisted query (search, cities, blackout dates) is
+   * reused in this process; 0 = never. The key carries the catalog version (docs/performance.md).
+   */
+  PUBLIC_QUERY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Apply migrations at start (default). Deployments with a migration Job set it to false. */
   MIGRATE_ON_START: bool.default(true),
   /** On SIGTERM, how long /readyz fails before the server stops taking connections (ms). */

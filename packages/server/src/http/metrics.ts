@@ -62,6 +62,12 @@ export function createMetrics(db: Sql) {
   );
   byStatus('deeptravel_refunds', 'Refunds by status', 'SELECT status AS key, count(*)::int AS n FROM refund GROUP BY status');
   byStatus('deeptravel_payment_anomalies', 'Flagged payment notifications by kind', 'SELECT kind AS key, count(*)::int AS n FROM payment_anomaly WHERE NOT resolved GROUP BY kind', 'kind');
-  return { registry, httpDuration, graphqlDuration, graphqlErrors };
+  const publicQueryCache = new Counter({
+    name: 'graphql_public_query_cache_total',
+    help: 'Answers to public persisted queries, from the response cache (hit) or executed (miss)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  return { registry, httpDuration, graphqlDuration, graphqlErrors, publicQueryCache };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

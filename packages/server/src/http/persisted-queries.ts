@@ -24,7 +24,8 @@ export interface PersistedQueryRefusal {
 
 /** What to do with one GraphQL-over-HTTP request. */
 export type PersistedQueryDecision =
-  | { kind: 'pass'; body: unknown; search: string }
+  /** `hash`: the manifest document that runs (absent for free-form documents). */
+  | { kind: 'pass'; body: unknown; search: string; hash?: string }
   /** A free-form document in enforce mode: allowed only for an authenticated admin (decided by the caller). */
   | { kind: 'free-form' }
   | { kind: 'refuse'; refusal: PersistedQueryRefusal };
@@ -72,6 +73,11 @@ export class PersistedQueries {
     return this.documents.size;
   }
 
+  /** The manifest's document of a hash, or undefined. */
+  documentOf(hash: string): string | undefined {
+    return this.documents.get(hash);
+  }
+
   /** True when this text is one of the manifest's documents (graphql-ws subscriptions carry the text). */
   knowsDocument(query: string): boolean {
     return this.documents.has(sha256(query));
@@ -103,9 +109,9 @@ export class PersistedQueries {
       if (doc !== undefined) {
         if (isGet) {
           params.set('query', doc);
-          return { kind: 'pass', body, search: `?${params.toString()}` };
+          return { kind: 'pass', body, search: `?${params.toString()}`, hash };
         }
-        return { kind: 'pass', body: { ...(body as object), query: doc }, search };
+        return { kind: 'pass', body: { ...(body as object), query: doc }, search, hash };
       }
       if (this.mode === 'enforce') {
         return { kind: 'refuse', refusal: { code: 'PERSISTED_QUERY_NOT_FOUND', message: 'Unknown persisted query: this server answers only the documents of its apps' } };

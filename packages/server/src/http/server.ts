@@ -9,6 +9,8 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { PersistedQueries } from './persisted-queries.js';
+import { PublicResponseCache, type CachedAnswer } from './response-cache.js';
+import { CATALOG_NAMESPACE } from '../modules/catalog/catalog.service.js';
 import type { App } from '../app/app.js';
 import { createRequestContext, type RequestContext } from '../app/context.js';
 import { AppError, isConnectionFailure, retryLater } from '../common/errors.js';
@@ -95,10 +97,25 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+/** One GraphQL-over-HTTP answer: a complete body, or the chunks of an incremental one. */
+interface GraphQLAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+  chunks?: AsyncIterable<string>;
+}
+
+/** Retry-After in whole seconds from an error's details (`retryAfterSeconds`, or `retryAfterMs` rounded up; default 1). */
+function retryAfterOf(details: { retryAfterSeconds?: unknown; retryAfterMs?: unknown } | undefined): string {
+  if (typeof details?.retryAfterSeconds === 'number') return String(details.retryAfterSeconds);
+  if (typeof details?.retryAfterMs === 'number') return String(Math.max(1, Math.ceil(details.retryAfterMs / 1000)));
+  return '1';
+}
+
 /** The JSON error body of the REST shim. */
 export function restError(err: AppError): RestResponse {
-  if (err.code === 'RATE_LIMITED') {
-    return { status: 429, headers: { 'retry-after': String(err.details.retryAfterSeconds ?? 1) }, body: { error: { code: err.code, message: err.message, ...err.details } } };
+  if (err.code === 'RATE_LIMITED' || err.code === 'BUSY_RETRY') {
+    return { status: 429, headers: { 'retry-after': retryAfterOf(err.details) }, body: { error: { code: err.code, message: err.message, ...err.details } } };
   }
   return { status: err.httpStatus, body: { error: { code: err.code, message: err.message, ...err.details } } };
 }
@@ -180,6 +197,21 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
       : {};
   };
 
+  const responseCache = new PublicResponseCache(app.config.PUBLIC_QUERY_CACHE_MS, (hash) => persisted.documentOf(hash));
+  /**
+   * A cached public answer needs no principal, but a request that carries a bad token still gets its
+   * UNAUTHENTICATED: such a request skips the cache and executes as usual.
+   */
+  const tokenIsValid = async (authorization: string | undefined): Promise<boolean> => {
+    if (!authorization) return true;
+    try {
+      await app.services.auth.authenticate(authorization);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   const contextFor = async (requestId: string, authorization: string | undefined, ip: string | null = null): Promise<RequestContext> => {
     const principal = await app.services.auth.authenticate(authorization);
     return createRequestContext(app, requestId, principal, ip);
@@ -252,40 +284,59 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
         body = decision.body;
         search = decision.search;
       }
-      const headers = new HeaderMap();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-      const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method, headers, search, body },
-        context: async () => {
-          try {
-            return await contextFor(requestId, req.headers.authorization, clientIp(req));
-          } catch (err) {
-            if (err instanceof AppError) {
-              throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.httpStatus } } });
+      const execute = async (): Promise<GraphQLAnswer> => {
+        const headers = new HeaderMap();
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+        const result = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method, headers, search, body },
+          context: async () => {
+            try {
+              return await contextFor(requestId, req.headers.authorization, clientIp(req));
+            } catch (err) {
+              if (err instanceof AppError) {
+                throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.httpStatus } } });
+              }
+              throw err;
             }
-            throw err;
+          },
+        });
+        const outHeaders: Record<string, string> = {};
+        for (const [k, v] of result.headers) outHeaders[k] = v;
+        let status = result.status ?? 200;
+        if (result.body.kind !== 'complete') return { status, headers: outHeaders, chunks: result.body.asyncIterator };
+        // "Try again later" answers carry Retry-After, for GraphQL too, so clients and proxies back off:
+        // 429 for a rate limit or a busy moment (BUSY_RETRY), 503 when the database is unreachable.
+        if (/"(RATE_LIMITED|RETRY_LATER|BUSY_RETRY)"/.test(result.body.string)) {
+          const parsed = JSON.parse(result.body.string) as { data?: unknown; errors?: Array<{ extensions?: { code?: string; retryAfterSeconds?: number; retryAfterMs?: number } }> };
+          const limited = parsed.errors?.find((e) => ['RATE_LIMITED', 'RETRY_LATER', 'BUSY_RETRY'].includes(e.extensions?.code ?? ''));
+          const code = limited?.extensions?.code;
+          if (limited && (!parsed.data || code !== 'RETRY_LATER')) {
+            status = code === 'RETRY_LATER' ? 503 : 429;
+            outHeaders['retry-after'] = retryAfterOf(limited.extensions);
           }
-        },
-      });
-      const outHeaders: Record<string, string> = { ...baseHeaders };
-      for (const [k, v] of result.headers) outHeaders[k] = v;
-      let status = result.status ?? 200;
-      // A refused rate limit answers 429 with Retry-After, for GraphQL too, so clients and proxies back off.
-      if (result.body.kind === 'complete' && /"(RATE_LIMITED|RETRY_LATER)"/.test(result.body.string)) {
-        const parsed = JSON.parse(result.body.string) as { data?: unknown; errors?: Array<{ extensions?: { code?: string; retryAfterSeconds?: number } }> };
-        const limited = parsed.errors?.find((e) => e.extensions?.code === 'RATE_LIMITED' || e.extensions?.code === 'RETRY_LATER');
-        if (limited && !parsed.data) {
-          status = limited.extensions?.code === 'RATE_LIMITED' ? 429 : 503;
-          outHeaders['retry-after'] = String(limited.extensions?.retryAfterSeconds ?? 1);
-        } else if (limited?.extensions?.code === 'RATE_LIMITED') {
-          status = 429;
-          outHeaders['retry-after'] = String(limited.extensions?.retryAfterSeconds ?? 1);
         }
+        return { status, headers: outHeaders, body: result.body.string };
+      };
+      let answer: GraphQLAnswer;
+      if (method === 'POST' && decision.kind === 'pass' && decision.hash && responseCache.isCacheable(decision.hash) && (await tokenIsValid(req.headers.authorization))) {
+        // A public persisted query (search): the same bytes for everyone for a second (response-cache.ts).
+        const key = PublicResponseCache.keyOf(decision.hash, body, await app.cache.version(CATALOG_NAMESPACE));
+        const cached = await responseCache.answer(key, async (): Promise<CachedAnswer> => {
+          const a = await execute();
+          if (a.body !== undefined) return { status: a.status, headers: a.headers, body: a.body };
+          let text = ''; // an incremental (@defer) answer is kept as the bytes it streamed
+          for await (const chunk of a.chunks!) text += chunk;
+          return { status: a.status, headers: a.headers, body: text };
+        });
+        metrics.publicQueryCache.inc({ result: cached.hit ? 'hit' : 'miss' });
+        answer = cached.answer;
+      } else {
+        answer = await execute();
       }
-      res.writeHead(status, outHeaders);
-      if (result.body.kind === 'complete') res.end(result.body.string);
+      res.writeHead(answer.status, { ...baseHeaders, ...answer.headers });
+      if (answer.body !== undefined) res.end(answer.body);
       else {
-        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        for await (const chunk of answer.chunks!) res.write(chunk);
         res.end();
       }
       return path;
@@ -345,8 +396,8 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
         const body = path === '/graphql'
           ? { errors: [{ message: busyMessage, extensions: { code: 'BUSY_RETRY', retryAfterSeconds: 1 } }] }
           : { error: { code: 'BUSY_RETRY', message: busyMessage, retryAfterSeconds: 1 } };
-        sendJson(res, 503, body, { 'retry-after': '1', ...corsHeaders(req.headers.origin) });
-        end({ route: 'shed', status: 503 });
+        sendJson(res, 429, body, { 'retry-after': '1', ...corsHeaders(req.headers.origin) });
+        end({ route: 'shed', status: 429 });
         return;
       }
       inFlight++;

@@ -21,7 +21,7 @@ function record(name: string, data: Record<string, unknown>) {
   writeFileSync(ARTIFACT, JSON.stringify({ ...prev, [name]: data }, null, 2));
 }
 
-const RETRYABLE = new Set([502, 503, 504]);
+const RETRYABLE = new Set([429, 502, 503, 504]);
 
 interface Outcome {
   status: number | 'NETWORK';
@@ -104,7 +104,14 @@ describe('two instances behind HAProxy: kill -9 and rolling restarts under load'
       startServerProcess('app1', ports[0], { ...env, SEED_DEMO: 'true' }),
       startServerProcess('app2', ports[1], { ...env, SEED_DEMO: 'false' }),
     ]);
-    const lb = await startHaproxy([{ name: 'app1', port: ports[0] }, { name: 'app2', port: ports[1] }]);
+    let lb: LoadBalancer;
+    try {
+      lb = await startHaproxy([{ name: 'app1', port: ports[0] }, { name: 'app2', port: ports[1] }]);
+    } catch (err) {
+      // Without HAProxy the test cannot run: stop the two servers, or they outlive the test run.
+      for (const srv of servers) srv.child.kill('SIGKILL');
+      throw err;
+    }
     const sql = new pg.Pool({ connectionString: db.url, max: 3 });
     c = { db, sql, prefix, env, servers, lb, ports };
     await waitFor('both instances UP in HAProxy', async () => Object.values(await lb.states()).every((s) => s === 'UP'));

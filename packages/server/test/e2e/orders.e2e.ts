@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { hkDate, startTestServer, type TestServer } from '../support/harness.js';
 import { addTravellers, addTrip, CREATE_ORDER, tripCounters } from '../support/fixtures.js';
 
@@ -181,6 +182,30 @@ describe('orders that lock seats (US-010 B)', () => {
     expect(b.body.order_id).toBe(a.body.order_id);
   });
 
+  it('an order that fails part-way (a passenger row refused by the database) takes no seat and leaves no row', async () => {
+    // The one-trip order is a single autocommit statement (seats, order, lines, passengers): prove
+    // that a failure in its last part undoes the seat UPDATE that ran first.
+    await s.app.db.query(`CREATE OR REPLACE FUNCTION test_refuse_passenger() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.name = 'REFUSE-ME' THEN RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; END $$`);
+    await s.app.db.query(`CREATE TRIGGER test_refuse_passenger BEFORE INSERT ON order_passenger FOR EACH ROW EXECUTE FUNCTION test_refuse_passenger()`);
+    try {
+      const trip = await addTrip(s, 6);
+      const res = await create({ items: [{ productId: '1', tripId: String(trip) }], passengers: [{ name: '王五', type: 'ADULT' }, { name: 'REFUSE-ME', type: 'ADULT' }] });
+      expect(res.errors?.[0]).toBeDefined();
+      expect(res.data?.createOrder ?? null).toBeNull();
+      expect(await tripCounters(s, trip)).toEqual({ capacity: 6, sold: 0, locked: 0 });
+      const [{ n }] = await s.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM order_item WHERE trip_id = $1`, [trip]);
+      expect(n).toBe(0);
+      // The admission counter was given back too: all 6 seats can still be ordered.
+      const again = await create({ items: [{ productId: '1', tripId: String(trip), qty: 6 }] });
+      expect(again.errors).toBeUndefined();
+      expect(await tripCounters(s, trip)).toEqual({ capacity: 6, sold: 0, locked: 6 });
+    } finally {
+      await s.app.db.query('DROP TRIGGER test_refuse_passenger ON order_passenger');
+      await s.app.db.query('DROP FUNCTION test_refuse_passenger()');
+    }
+  });
+
   it('a promotion with a usage cap of 5 is used exactly 5 times under 50 concurrent orders', async () => {
     const now = s.clock.now();
     await s.app.db.query(
@@ -204,5 +229,38 @@ describe('orders that lock seats (US-010 B)', () => {
     const before = (await s.rest('GET', `/products/101?date=${hkDate(7)}`)).body.available;
     await s.rest('POST', '/orders', { items: [{ product_id: 101, qty: 3, travel_date: hkDate(7) }] });
     expect((await s.rest('GET', `/products/101?date=${hkDate(7)}`)).body.available).toBe(before - 3);
+  });
+});
+
+describe('an order never hangs on a locked trip row (DATABASE_LOCK_TIMEOUT_MS)', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ env: { DATABASE_LOCK_TIMEOUT_MS: '300' } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('answers BUSY_RETRY when the trip row stays locked past the timeout, takes nothing, and sells once the lock is gone', async () => {
+    const trip = await addTrip(s, 5);
+    const holder = new pg.Client({ connectionString: s.config.DATABASE_URL });
+    await holder.connect();
+    try {
+      // Another transaction (say an admin edit) holds the trip row.
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM trip WHERE id = $1 FOR UPDATE', [trip]);
+      const started = Date.now();
+      const res = await s.gql(CREATE_ORDER, { input: { items: [{ productId: '1', tripId: String(trip), qty: 2 }] } }, 'user123');
+      expect(res.errors?.[0]?.extensions?.code).toBe('BUSY_RETRY');
+      expect(Date.now() - started).toBeLessThan(5000);
+      await holder.query('COMMIT');
+      expect(await tripCounters(s, trip)).toEqual({ capacity: 5, sold: 0, locked: 0 });
+      // Its admission was given back: all 5 seats can be ordered now.
+      const ok = await s.gql(CREATE_ORDER, { input: { items: [{ productId: '1', tripId: String(trip), qty: 5 }] } }, 'user123');
+      expect(ok.errors).toBeUndefined();
+      expect(await tripCounters(s, trip)).toEqual({ capacity: 5, sold: 0, locked: 5 });
+    } finally {
+      await holder.end();
+    }
   });
 });

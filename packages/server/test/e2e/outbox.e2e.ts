@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { Outbox, PermanentDeliveryError, type OutboxMessage } from '../../src/common/outbox/outbox.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
+import type { TxSql } from '../../src/common/db/sql.js';
 
 describe('transactional outbox', () => {
   let s: TestServer;
@@ -14,6 +15,11 @@ describe('transactional outbox', () => {
 
   const silent = pino({ level: 'silent' });
   const policy = { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 10_000, leaseMs: 30_000, batchSize: 10 };
+  /** Adds an event and returns its id (`add` queues the insert; the next query sends it first). */
+  const addWithId = async (outbox: Outbox, sql: TxSql, topic: string, payload: Record<string, unknown>): Promise<number> => {
+    await outbox.add(sql, topic, payload);
+    return (await sql.query<{ id: number }>('SELECT max(id)::int AS id FROM outbox_event WHERE topic = $1', [topic]))[0].id;
+  };
   const statusOf = async (id: number) =>
     (await s.app.db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM outbox_event WHERE id = $1', [id]))[0];
 
@@ -25,7 +31,7 @@ describe('transactional outbox', () => {
     });
     let idInside = 0;
     await s.app.db.tx(async (sql) => {
-      idInside = await outbox.add(sql, 'test.committed', { n: 1 });
+      idInside = await addWithId(outbox, sql, 'test.committed', { n: 1 });
       // Not visible to the dispatcher while the transaction is open.
       expect(await outbox.drain()).toBe(0);
     });
@@ -56,8 +62,8 @@ describe('transactional outbox', () => {
     outbox.on('test.broken', async () => {
       throw new Error('always down');
     });
-    const flaky = await s.app.db.tx((sql) => outbox.add(sql, 'test.flaky', {}));
-    const broken = await s.app.db.tx((sql) => outbox.add(sql, 'test.broken', {}));
+    const flaky = await s.app.db.tx((sql) => addWithId(outbox, sql, 'test.flaky', {}));
+    const broken = await s.app.db.tx((sql) => addWithId(outbox, sql, 'test.broken', {}));
     await outbox.drain();
     expect(calls).toBe(1);
     expect(await statusOf(flaky)).toEqual({ status: 'PENDING', attempts: 1 });
@@ -80,7 +86,7 @@ describe('transactional outbox', () => {
     outbox.on('test.permanent', async () => {
       throw new PermanentDeliveryError('no such recipient');
     });
-    const id = await s.app.db.tx((sql) => outbox.add(sql, 'test.permanent', {}));
+    const id = await s.app.db.tx((sql) => addWithId(outbox, sql, 'test.permanent', {}));
     await outbox.drain();
     expect(await statusOf(id)).toEqual({ status: 'DEAD', attempts: 1 });
   });
@@ -97,10 +103,64 @@ describe('transactional outbox', () => {
     b.on('test.race', handler);
     const ids: number[] = [];
     await s.app.db.tx(async (sql) => {
-      for (let i = 0; i < 40; i++) ids.push(await a.add(sql, 'test.race', { i }));
+      for (let i = 0; i < 40; i++) ids.push(await addWithId(a, sql, 'test.race', { i }));
     });
     await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
     expect([...deliveries.keys()].sort((x, y) => x - y)).toEqual(ids);
     expect([...deliveries.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('queued inserts (TxSql.later) go in one statement, in order, before the next read or the COMMIT; a failing one fails the transaction', async () => {
+    const before = s.app.db.stats.statements;
+    const seenInside = await s.app.db.tx(async (sql) => {
+      for (let i = 0; i < 5; i++) sql.later('INSERT INTO outbox_event (topic, payload, available_at) VALUES ($1, $2, now())', ['test.later', JSON.stringify({ i })]);
+      // A read in the same transaction sees them: the queue is sent first, as one statement.
+      return (await sql.query<{ i: number }>(`SELECT (payload->>'i')::int AS i FROM outbox_event WHERE topic = 'test.later' ORDER BY id`)).map((r) => r.i);
+    });
+    expect(seenInside).toEqual([0, 1, 2, 3, 4]);
+    // BEGIN, the joined inserts, the read, COMMIT: the five inserts cost one statement.
+    expect(s.app.db.stats.statements - before).toBe(2);
+
+    await s.app.db.tx(async (sql) => {
+      sql.later('INSERT INTO outbox_event (topic, payload, available_at) VALUES ($1, $2, now())', ['test.later.commit', '{"k":1}']);
+      sql.later('INSERT INTO state_transition (entity_type, entity_id, from_state, to_state, actor, at) VALUES ($1, $2, $3, $4, $5, now())', ['test', 1, null, 'X', 'test']);
+    });
+    expect((await s.app.db.query(`SELECT 1 FROM outbox_event WHERE topic = 'test.later.commit'`)).length).toBe(1);
+
+    // A queued insert that violates a constraint fails the whole transaction at COMMIT time: nothing stays.
+    await expect(
+      s.app.db.tx(async (sql) => {
+        await sql.query(`INSERT INTO outbox_event (topic, payload, available_at) VALUES ('test.later.rollback', '{}', now())`);
+        sql.later('INSERT INTO state_transition (entity_type, entity_id, from_state, to_state, actor, at) VALUES ($1, $2, $3, $4, $5, now())', ['test', 1, null, null, 'test']);
+      }),
+    ).rejects.toThrow();
+    expect((await s.app.db.query(`SELECT 1 FROM outbox_event WHERE topic = 'test.later.rollback'`)).length).toBe(0);
+
+    await expect(s.app.db.tx(async (sql) => sql.later('UPDATE trip SET capacity = 0'))).rejects.toThrow(/single INSERT/);
+  });
+
+  it('writes events of topics nobody handles as delivered (never claimed), with add and addMany alike', async () => {
+    const outbox = new Outbox(s.app.db, s.clock, silent, policy);
+    const seen: number[] = [];
+    outbox.on('test.handled', async (m) => {
+      seen.push(Number(m.payload.i));
+    });
+    await s.app.db.tx(async (sql) => {
+      await outbox.add(sql, 'test.unhandled', { i: 0 });
+      await outbox.addMany(sql, 'test.unhandled.many', [{ i: 1 }, { i: 2 }]);
+      await outbox.addMany(sql, 'test.handled', [{ i: 3 }, { i: 4 }]);
+    });
+    const rows = await s.app.db.query<{ topic: string; status: string; delivered: boolean }>(
+      `SELECT topic, status, delivered_at IS NOT NULL AS delivered FROM outbox_event WHERE topic LIKE 'test.%handled%' ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { topic: 'test.unhandled', status: 'DELIVERED', delivered: true },
+      { topic: 'test.unhandled.many', status: 'DELIVERED', delivered: true },
+      { topic: 'test.unhandled.many', status: 'DELIVERED', delivered: true },
+      { topic: 'test.handled', status: 'PENDING', delivered: false },
+      { topic: 'test.handled', status: 'PENDING', delivered: false },
+    ]);
+    await outbox.drain();
+    expect(seen).toEqual([3, 4]);
   });
 });

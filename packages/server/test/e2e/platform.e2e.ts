@@ -61,7 +61,7 @@ describe('platform: health, metrics, playground, GraphQL hygiene', () => {
     expect(unauth.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
-  it('admission control: above HTTP_MAX_IN_FLIGHT, answers 503 BUSY_RETRY with Retry-After at once, then admits again', async () => {
+  it('admission control: above HTTP_MAX_IN_FLIGHT, answers 429 BUSY_RETRY with Retry-After at once, then admits again', async () => {
     const tiny = await startTestServer({ env: { HTTP_MAX_IN_FLIGHT: '2' } });
     const sockets: Socket[] = [];
     try {
@@ -85,11 +85,12 @@ describe('platform: health, metrics, playground, GraphQL hygiene', () => {
 
       // Two in flight = the limit: the next requests are refused at once, GraphQL and REST alike, with a stable code.
       const busy = await fetch(`${tiny.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      expect(busy.status).toBe(503);
+      expect(busy.status).toBe(429);
       expect(busy.headers.get('retry-after')).toBe('1');
       expect(((await busy.json()) as any).errors[0].extensions).toEqual({ code: 'BUSY_RETRY', retryAfterSeconds: 1 });
       const busyRest = await tiny.rest('GET', '/products/1');
-      expect(busyRest.status).toBe(503);
+      expect(busyRest.status).toBe(429);
+      expect(busyRest.body.error.retryAfterSeconds).toBe(1);
       expect(busyRest.body.error.code).toBe('BUSY_RETRY');
       // Probes are never refused: the load balancer must still see the instance alive and ready.
       expect((await tiny.rest('GET', '/healthz')).status).toBe(200);

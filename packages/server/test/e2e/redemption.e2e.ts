@@ -431,6 +431,20 @@ describe('merchant redemption', () => {
     }
   });
 
+  it('concurrent staff requests share their session reads, and each still gets its own staff and terminal', async () => {
+    const expected: Array<[string, string, string]> = [
+      ['turbojet', 'turbojet-staff', 'TURBOJET-T1'], ['turbojetMgr', 'turbojet-manager', 'TURBOJET-T2'], ['citybus', 'citybus-staff', 'CITYBUS-T1'],
+      ['np360', 'np360-staff', 'NP360-T1'], ['luggage', 'luggage-staff', 'LUGGAGE-T1'],
+    ];
+    const asked = Array.from({ length: 60 }, (_, i) => expected[(i * 7) % expected.length]);
+    const before = (s.app.db as { stats?: { statements: number } }).stats?.statements;
+    const answers = await Promise.all(asked.map(([key]) => s.gql('{ staffMe { username terminalCode } }', {}, tok[key])));
+    answers.forEach((r, i) => expect(r.data?.staffMe).toEqual({ username: asked[i][1], terminalCode: asked[i][2] }));
+    // 60 requests arrived together: far fewer than 60 session reads went to PostgreSQL.
+    const after = (s.app.db as { stats?: { statements: number } }).stats?.statements;
+    if (before !== undefined && after !== undefined) expect(after - before).toBeLessThan(60);
+  });
+
   it('a disabled terminal or staff account is refused at once, also with tokens issued before', async () => {
     const terminals = await s.gql('{ merchantTerminals { id code enabled } }', {}, tok.turbojetMgr);
     const t1 = terminals.data.merchantTerminals.find((t: any) => t.code === 'TURBOJET-T1');

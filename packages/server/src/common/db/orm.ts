@@ -18,6 +18,8 @@ export interface DataSourceOptions {
   databaseUrl?: string;
   dataDir: string;
   poolSize: number;
+  /** Default `lock_timeout` of the app's PostgreSQL connections (ms; 0 or unset = none). */
+  lockTimeoutMs?: number;
   log: Logger;
 }
 
@@ -46,7 +48,7 @@ export async function openDataSource(opts: DataSourceOptions): Promise<DataSourc
   const onHookError = (err: unknown) => opts.log.error({ err }, 'database background error');
   if (opts.databaseUrl) {
     const orm = await PgORM.init({ ...ormOptions(opts.log), clientUrl: opts.databaseUrl, pool: { min: 0, max: 4 } });
-    const db = new PgDatabase(opts.databaseUrl, opts.poolSize, onHookError);
+    const db = new PgDatabase(opts.databaseUrl, opts.poolSize, onHookError, opts.lockTimeoutMs ?? 0);
     return { orm, db, close: async () => { await db.close(); await orm.close(true); } };
   }
   const dir = resolve(opts.dataDir, 'pglite');

@@ -1,6 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Database, TxSql } from './sql.js';
-import { runAfterCommit } from './sql.js';
+import { InsertQueue, runAfterCommit } from './sql.js';
 
 /**
  * Embedded PGlite (the laptop default). One WASM instance shared with the ORM; PGlite runs one
@@ -26,11 +26,20 @@ export class PgliteDatabase implements Database {
   async tx<T>(fn: (sql: TxSql) => Promise<T>): Promise<T> {
     const hooks: Array<() => void> = [];
     const result = await this.pglite.transaction(async (tx: Transaction) => {
+      const queue = new InsertQueue();
+      const send = async <R>(text: string, params: readonly unknown[]) => (this.stats.statements++, await tx.query<R>(text, params as unknown[], QUERY_OPTIONS)).rows;
+      const flush = () => queue.flush(send);
       const sql: TxSql = {
-        query: async <R>(text: string, params: readonly unknown[] = []) => (this.stats.statements++, await tx.query<R>(text, params as unknown[], QUERY_OPTIONS)).rows,
+        query: async <R>(text: string, params: readonly unknown[] = []) => {
+          await flush();
+          return send<R>(text, params);
+        },
         afterCommit: (hook) => hooks.push(hook),
+        later: (text, params = []) => queue.push(text, params),
       };
-      return fn(sql);
+      const out = await fn(sql);
+      await flush();
+      return out;
     });
     runAfterCommit(hooks, this.onHookError);
     return result;

@@ -13,11 +13,74 @@ export interface Sql {
 export interface TxSql extends Sql {
   /** Runs `fn` after a successful commit (never after a rollback). */
   afterCommit(fn: () => void): void;
+  /**
+   * Queues an INSERT whose result nobody reads (history rows, outbox events, audit). Queued inserts
+   * are sent together as one statement right before the next `query` or the COMMIT, in the order they
+   * were queued, so reads in the same transaction still see them. Saves a round trip per insert;
+   * a failing insert still fails the transaction (at that next statement).
+   * The text must be a single INSERT without RETURNING and without `$` inside literals.
+   */
+  later(text: string, params?: readonly unknown[]): void;
+}
+
+/** One parameterised statement. */
+export interface Statement {
+  text: string;
+  params: readonly unknown[];
+}
+
+/**
+ * Joins queued INSERTs into one statement: each becomes a data-modifying CTE, its `$n` renumbered
+ * after the parameters of those before it. PostgreSQL runs every data-modifying CTE exactly once but
+ * in no promised order (unreferenced ones even run last-first), and ids from sequences would then
+ * come out reversed; so the main query reads them one after the other, which runs them in queue
+ * order: `WITH w0 AS (INSERT … RETURNING 1), w1 AS (…) SELECT (SELECT count(*) FROM w0), (SELECT count(*) FROM w1)`.
+ */
+export function joinInserts(inserts: readonly Statement[]): Statement {
+  if (inserts.length === 1) return inserts[0];
+  const params: unknown[] = [];
+  const parts = inserts.map((s, i) => {
+    const offset = params.length;
+    params.push(...s.params);
+    const text = offset ? s.text.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) + offset}`) : s.text;
+    return `w${i} AS (${text} RETURNING 1)`;
+  });
+  return { text: `WITH ${parts.join(',\n')}\nSELECT ${inserts.map((_s, i) => `(SELECT count(*) FROM w${i})`).join(', ')}`, params };
+}
+
+/** Checks what `later` accepts: one INSERT, no RETURNING (its rows would be lost). */
+export function assertDeferrableInsert(text: string): void {
+  if (!/^\s*INSERT\s/i.test(text) || /\bRETURNING\b/i.test(text) || text.includes(';')) {
+    throw new Error(`later() takes a single INSERT without RETURNING: ${text.slice(0, 80)}`);
+  }
+}
+
+/**
+ * The inserts a transaction queued with `TxSql.later`, shared by both databases: `push` checks and
+ * queues one, `flush` sends them all as one statement through the transaction's own `send`.
+ */
+export class InsertQueue {
+  private queued: Statement[] = [];
+
+  push(text: string, params: readonly unknown[]): void {
+    assertDeferrableInsert(text);
+    this.queued.push({ text, params });
+  }
+
+  async flush(send: (text: string, params: readonly unknown[]) => Promise<unknown>): Promise<void> {
+    if (!this.queued.length) return;
+    const joined = joinInserts(this.queued);
+    this.queued = [];
+    await send(joined.text, joined.params);
+  }
 }
 
 /** Options of one transaction. */
 export interface TxOptions {
-  /** Longest wait for a row lock before giving up with a retryable BUSY error (ms). */
+  /**
+   * Longest wait for a row lock before giving up with a retryable BUSY error (ms); 0 = no limit.
+   * Unset: the pool's default (DATABASE_LOCK_TIMEOUT_MS).
+   */
   lockTimeoutMs?: number;
 }
 

@@ -10,6 +10,8 @@ export interface Cache {
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** The current version of a namespace (starts at 0). */
   version(namespace: string): Promise<number>;
+  /** The current versions of several namespaces, in one round trip. */
+  versions(namespaces: readonly string[]): Promise<number[]>;
   /** Moves a namespace to a new version, invalidating everything cached under it. */
   bump(namespace: string): Promise<number>;
 }
@@ -17,7 +19,7 @@ export interface Cache {
 /** In-process cache for the embedded default (one instance only). */
 export class MemoryCache implements Cache {
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
-  private readonly versions = new Map<string, number>();
+  private readonly current = new Map<string, number>();
 
   async get(key: string): Promise<string | null> {
     const e = this.entries.get(key);
@@ -36,12 +38,16 @@ export class MemoryCache implements Cache {
   }
 
   async version(namespace: string): Promise<number> {
-    return this.versions.get(namespace) ?? 0;
+    return this.current.get(namespace) ?? 0;
+  }
+
+  async versions(namespaces: readonly string[]): Promise<number[]> {
+    return namespaces.map((n) => this.current.get(n) ?? 0);
   }
 
   async bump(namespace: string): Promise<number> {
-    const next = (this.versions.get(namespace) ?? 0) + 1;
-    this.versions.set(namespace, next);
+    const next = (this.current.get(namespace) ?? 0) + 1;
+    this.current.set(namespace, next);
     return next;
   }
 }
@@ -60,6 +66,12 @@ export class RedisCache implements Cache {
 
   async version(namespace: string): Promise<number> {
     return Number((await this.redis.get(`${this.prefix}v:${namespace}`)) ?? 0);
+  }
+
+  async versions(namespaces: readonly string[]): Promise<number[]> {
+    if (!namespaces.length) return [];
+    const values = await this.redis.mget(...namespaces.map((n) => `${this.prefix}v:${n}`));
+    return values.map((v) => Number(v ?? 0));
   }
 
   bump(namespace: string): Promise<number> {

@@ -64,24 +64,34 @@ export class Outbox {
   }
 
   /** Writes an event inside the transaction `sql`; it is dispatched once that transaction commits. */
-  async add(sql: TxSql, topic: string, payload: Record<string, unknown>): Promise<number> {
-    const [row] = await sql.query<{ id: number }>(
-      'INSERT INTO outbox_event (topic, payload, available_at) VALUES ($1, $2, $3) RETURNING id',
-      [topic, JSON.stringify(payload), this.clock.now()],
-    );
+  async add(sql: TxSql, topic: string, payload: Record<string, unknown>): Promise<void> {
+    // Queued: sent with the transaction's next statement or just before its COMMIT (TxSql.later).
+    // An event no handler consumes is kept as a record, written as delivered: nothing claims it.
+    const now = this.clock.now();
+    if (!this.hasHandler(topic)) {
+      sql.later(`INSERT INTO outbox_event (topic, payload, available_at, status, delivered_at) VALUES ($1, $2, $3, 'DELIVERED', $3)`, [topic, JSON.stringify(payload), now]);
+      return;
+    }
+    sql.later('INSERT INTO outbox_event (topic, payload, available_at) VALUES ($1, $2, $3)', [topic, JSON.stringify(payload), now]);
     sql.afterCommit(() => this.kick());
-    return row.id;
+  }
+
+  /** True when a handler consumes this topic (events of other topics are written already delivered). */
+  hasHandler(topic: string): boolean {
+    return this.handlers.has(topic);
   }
 
   /** Writes several events of one topic inside `sql` in one statement (a redeem group). */
   async addMany(sql: TxSql, topic: string, payloads: Array<Record<string, unknown>>): Promise<void> {
     if (!payloads.length) return;
+    const handled = this.hasHandler(topic);
     await sql.query(
-      `INSERT INTO outbox_event (topic, payload, available_at)
-       SELECT $1, e.p, $3 FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(p, n) ORDER BY e.n`,
-      [topic, JSON.stringify(payloads), this.clock.now()],
+      `INSERT INTO outbox_event (topic, payload, available_at, status, delivered_at)
+       SELECT $1, e.p, $3::timestamptz, CASE WHEN $4::boolean THEN 'PENDING' ELSE 'DELIVERED' END, CASE WHEN $4::boolean THEN NULL ELSE $3::timestamptz END
+         FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(p, n) ORDER BY e.n`,
+      [topic, JSON.stringify(payloads), this.clock.now(), handled],
     );
-    sql.afterCommit(() => this.kick());
+    if (handled) sql.afterCommit(() => this.kick());
   }
 
   /** Starts polling (for retries, and for events other instances wrote). */

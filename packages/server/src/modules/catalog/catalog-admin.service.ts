@@ -1,3 +1,4 @@
+import { bumpVersion } from '../../common/infra/cache-versions.js';
 import { addDays, isLocalDate, localDateTime, validateTierTable, type FareTier } from '@deeptravel/shared';
 import type { RequestContext } from '../../app/context.js';
 import type { TxSql } from '../../common/db/sql.js';
@@ -47,7 +48,7 @@ export class CatalogAdminService {
 
   /** Makes every cached catalog read stale, on every instance sharing the cache. */
   async invalidate(ctx: RequestContext): Promise<void> {
-    await ctx.app.cache.bump(CATALOG_NAMESPACE);
+    await bumpVersion(ctx, CATALOG_NAMESPACE);
   }
 
   /** Inserts or updates a row by id, writing the audit entry; returns the id. */

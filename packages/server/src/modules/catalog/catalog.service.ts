@@ -1,3 +1,4 @@
+import { versionFor } from '../../common/infra/cache-versions.js';
 import {
   addDays, isLocalDate, localDateOf, pricePartyWithTiers, startOfLocalDate,
   type FareTier, type Party, type PartyPriceLine, type PassengerType,
@@ -76,16 +77,9 @@ export class CatalogService {
    * admin change (a new version) is never served from here; entries also age out after 30 s.
    */
   private readonly l1 = new Map<string, { value: unknown; until: number }>();
-  /** The catalog version read once per request. */
-  private readonly versions = new WeakMap<RequestContext, Promise<number>>();
-
+  /** The catalog version, read once per request (with the settings version: cache-versions.ts). */
   private version(ctx: RequestContext): Promise<number> {
-    let v = this.versions.get(ctx);
-    if (!v) {
-      v = ctx.app.cache.version(CATALOG_NAMESPACE);
-      this.versions.set(ctx, v);
-    }
-    return v;
+    return versionFor(ctx, CATALOG_NAMESPACE);
   }
 
   /** Seats and passes left, shared by the searches of the same second in this process. */

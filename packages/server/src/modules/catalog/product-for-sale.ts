@@ -1,3 +1,4 @@
+import { versionFor } from '../../common/infra/cache-versions.js';
 import type { RequestContext } from '../../app/context.js';
 import type { FareTier } from '@deeptravel/shared';
 import type { RefundTier } from './catalog.entities.js';
@@ -43,13 +44,46 @@ export interface TripForSale {
  */
 const tripLoads = new SingleFlight<Map<number, TripForSale>>();
 
+/**
+ * Parsed trips and products of versioned keys, in this process: the key names the catalog version,
+ * so an admin change (a new version) is never served from here; entries also age out after 30 s.
+ * A hot order path then reads no shared cache at all (docs/performance.md).
+ */
+const local = new Map<string, { value: unknown; until: number }>();
+
+/** A versioned key's value: in this process first, then the shared cache (parsed and kept here). */
+async function cachedValue<T>(ctx: RequestContext, key: string): Promise<T | undefined> {
+  const now = Date.now();
+  const hit = local.get(key);
+  if (hit && hit.until > now) return hit.value as T;
+  const text = await ctx.app.cache.get(key);
+  if (!text) return undefined;
+  const value = JSON.parse(text) as T;
+  remember(key, value);
+  return value;
+}
+
+function remember(key: string, value: unknown): void {
+  if (local.size >= 5000) local.delete(local.keys().next().value as string);
+  // Shared by every request of the next 30 s: frozen, so a caller that mutated it would fail loudly.
+  local.set(key, { value: deepFreeze(value), until: Date.now() + 30_000 });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export async function loadTripsForSale(ctx: RequestContext, ids: number[]): Promise<Map<number, TripForSale>> {
   const out = new Map<number, TripForSale>();
-  const v = await ctx.app.cache.version(CATALOG_NAMESPACE);
+  const v = await versionFor(ctx, CATALOG_NAMESPACE);
   const missing: number[] = [];
   for (const id of ids) {
-    const hit = await ctx.app.cache.get(`trip:${v}:${id}`);
-    if (hit) out.set(id, JSON.parse(hit) as TripForSale);
+    const hit = await cachedValue<TripForSale>(ctx, `trip:${v}:${id}`);
+    if (hit) out.set(id, hit);
     else missing.push(id);
   }
   if (!missing.length) return out;
@@ -69,6 +103,7 @@ async function readTrips(ctx: RequestContext, v: number, missing: number[]): Pro
     const t: TripForSale = { id: r.id, productId: r.productId, departureAt: new Date(r.departureAt).toISOString(), arrivalAt: new Date(r.arrivalAt).toISOString(), status: r.status };
     out.set(r.id, t);
     await ctx.app.cache.set(`trip:${v}:${r.id}`, JSON.stringify(t), 300);
+    remember(`trip:${v}:${r.id}`, JSON.parse(JSON.stringify(t)));
   }
   return out;
 }
@@ -79,11 +114,11 @@ async function readTrips(ctx: RequestContext, v: number, missing: number[]): Pro
  */
 export async function loadProductsForSale(ctx: RequestContext, ids: number[]): Promise<Map<number, ProductForSale>> {
   const out = new Map<number, ProductForSale>();
-  const v = await ctx.app.cache.version(CATALOG_NAMESPACE);
+  const v = await versionFor(ctx, CATALOG_NAMESPACE);
   const missing: number[] = [];
   for (const id of ids) {
-    const hit = await ctx.app.cache.get(`product:${v}:${id}`);
-    if (hit) out.set(id, JSON.parse(hit) as ProductForSale);
+    const hit = await cachedValue<ProductForSale>(ctx, `product:${v}:${id}`);
+    if (hit) out.set(id, hit);
     else missing.push(id);
   }
   if (!missing.length) return out;
@@ -134,6 +169,7 @@ export async function loadProductsForSale(ctx: RequestContext, ids: number[]): P
     };
     out.set(p.id, product);
     await ctx.app.cache.set(`product:${v}:${p.id}`, JSON.stringify(product), 3600);
+    remember(`product:${v}:${p.id}`, JSON.parse(JSON.stringify(product)));
   }
   return out;
 }

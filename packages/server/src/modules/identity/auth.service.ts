@@ -2,7 +2,8 @@ import type { Database } from '../../common/db/sql.js';
 import type { Clock } from '../../common/clock.js';
 import { AppError } from '../../common/errors.js';
 import type { SessionTokens, StaffSessionClaims } from './session-token.js';
-import { resolveStaffPrincipal, type StaffPrincipal } from '../merchants/staff-session.js';
+import { staffPrincipalOf, staffSessionRows, type SessionRow, type StaffPrincipal } from '../merchants/staff-session.js';
+import { concurrentReads } from '../../common/db/concurrent-reads.js';
 import { resolveAdminPrincipal, type AdminPrincipal } from '../admin/admin-session.js';
 
 /** A signed-in traveller. */
@@ -20,6 +21,8 @@ export type Principal = TravellerPrincipal | StaffPrincipal | AdminPrincipal;
  */
 export class AuthService {
   private readonly devTokenCache = new Map<string, number>();
+  /** Every staff request reads its session (nothing cached, so disabling is immediate); concurrent ones share the statement. */
+  private readonly staffSession = concurrentReads<StaffSessionClaims, SessionRow | null>((claims) => staffSessionRows(this.db, claims));
 
   constructor(
     private readonly db: Database,
@@ -37,7 +40,7 @@ export class AuthService {
     if (token.startsWith('v1.')) {
       const claims = this.tokens.verify(token, this.clock.now().getTime());
       if (!claims) throw new AppError('UNAUTHENTICATED', 'The session token is invalid or expired');
-      if (claims.kind === 'staff') return resolveStaffPrincipal(this.db, claims);
+      if (claims.kind === 'staff') return staffPrincipalOf(await this.staffSession(claims), claims);
       if (claims.kind === 'admin') return resolveAdminPrincipal(this.db, claims);
       return { kind: 'traveller', travellerId: claims.sub };
     }

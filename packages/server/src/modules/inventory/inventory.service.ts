@@ -87,28 +87,33 @@ export class InventoryService {
    */
   async lock(sql: TxSql, claims: InventoryClaim[], now: Date): Promise<void> {
     for (const c of [...claims].sort((a, b) => claimKey(a).localeCompare(claimKey(b)))) {
-      if (c.kind === 'TRIP') {
-        const ok = await inventoryRepository.lockTripSeats(sql, c.tripId!, c.qty, now);
-        if (!ok) {
-          const state = await inventoryRepository.tripLeft(sql, c.tripId!, now);
-          if (!state) throw new AppError('TRIP_NOT_FOUND', `Trip ${c.tripId} does not exist`, { tripId: c.tripId });
-          if (state.departed) throw new AppError('TRIP_DEPARTED', 'This trip has already departed', { tripId: c.tripId });
-          if (state.status !== 'SCHEDULED') throw new AppError('NOT_ON_SALE', 'This trip is not on sale', { tripId: c.tripId });
-          if (state.expiredHeld > 0 && state.left >= c.qty) throw new ExpiredLocksHeld();
-          // Admission let it through but the truth says no: lower the counter (never above the truth).
-          void this.admission.clamp(claimKey(c), Math.max(0, state.left));
-          throw soldOut(c, Math.max(0, state.left));
-        }
-      } else {
-        const ok = await inventoryRepository.lockPackageQuota(sql, c.productId, c.travelDate, c.qty, c.quota!);
-        if (!ok) {
-          const state = await inventoryRepository.packageLeft(sql, c.productId, c.travelDate, c.quota!, now);
-          if (state.expiredHeld > 0 && state.left >= c.qty) throw new ExpiredLocksHeld();
-          void this.admission.clamp(claimKey(c), Math.max(0, state.left));
-          throw soldOut(c, Math.max(0, state.left));
-        }
-      }
+      const ok = c.kind === 'TRIP'
+        ? await inventoryRepository.lockTripSeats(sql, c.tripId!, c.qty, now)
+        : await inventoryRepository.lockPackageQuota(sql, c.productId, c.travelDate, c.qty, c.quota!);
+      if (!ok) await this.refuse(sql, c, now);
     }
+  }
+
+  /**
+   * Why a claim's conditional UPDATE took nothing, as the error to throw: TRIP_NOT_FOUND,
+   * TRIP_DEPARTED, NOT_ON_SALE, SOLD_OUT (lowering the admission counter to the truth), or
+   * ExpiredLocksHeld when expired orders still hold what the claim needs.
+   */
+  async refuse(sql: Sql, c: InventoryClaim, now: Date): Promise<never> {
+    if (c.kind === 'TRIP') {
+      const state = await inventoryRepository.tripLeft(sql, c.tripId!, now);
+      if (!state) throw new AppError('TRIP_NOT_FOUND', `Trip ${c.tripId} does not exist`, { tripId: c.tripId });
+      if (state.departed) throw new AppError('TRIP_DEPARTED', 'This trip has already departed', { tripId: c.tripId });
+      if (state.status !== 'SCHEDULED') throw new AppError('NOT_ON_SALE', 'This trip is not on sale', { tripId: c.tripId });
+      if (state.expiredHeld > 0 && state.left >= c.qty) throw new ExpiredLocksHeld();
+      // Admission let it through but the truth says no: lower the counter (never above the truth).
+      void this.admission.clamp(claimKey(c), Math.max(0, state.left));
+      throw soldOut(c, Math.max(0, state.left));
+    }
+    const state = await inventoryRepository.packageLeft(sql, c.productId, c.travelDate, c.quota!, now);
+    if (state.expiredHeld > 0 && state.left >= c.qty) throw new ExpiredLocksHeld();
+    void this.admission.clamp(claimKey(c), Math.max(0, state.left));
+    throw soldOut(c, Math.max(0, state.left));
   }
 
   /** Returns locked inventory (cancel, expiry); admission counts follow after commit. */

@@ -1,3 +1,4 @@
+import { bumpVersion } from '../../common/infra/cache-versions.js';
 import type { RequestContext } from '../../app/context.js';
 import { AppError } from '../../common/errors.js';
 import { requireAdmin } from '../admin/admin-session.js';
@@ -40,7 +41,7 @@ export class MerchantAdminService {
       }
     });
     // Merchant names appear in search results (entitlements): make searches re-read them.
-    await ctx.app.cache.bump(CATALOG_NAMESPACE);
+    await bumpVersion(ctx, CATALOG_NAMESPACE);
     return id;
   }
 

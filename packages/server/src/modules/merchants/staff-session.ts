@@ -24,7 +24,8 @@ export interface StaffPrincipal {
 /** How long a staff token lasts (one shift and some). */
 export const STAFF_TOKEN_TTL_SECONDS = 12 * 3600;
 
-interface SessionRow {
+/** One staff session as read from PostgreSQL. */
+export interface SessionRow {
   staffId: number;
   username: string;
   displayName: string;
@@ -43,21 +44,33 @@ interface SessionRow {
   terminalMerchantId: number;
 }
 
-/**
- * Turns verified staff token claims into a principal, re-reading the staff account, its terminal and
- * its merchant on every request (one primary-key lookup): a disabled account, terminal or merchant,
- * or a token older than the last password reset, is refused at once, on every instance.
- */
-export async function resolveStaffPrincipal(sql: Sql, claims: StaffSessionClaims): Promise<StaffPrincipal> {
-  const [row] = await sql.query<SessionRow>(
-    `SELECT s.id AS "staffId", s.username, s.display_name AS "displayName", s.role, s.enabled AS "staffEnabled",
+/** The staff account, its merchant and the token's terminal, read together. */
+const SESSION_COLUMNS = `s.id AS "staffId", s.username, s.display_name AS "displayName", s.role, s.enabled AS "staffEnabled",
             s.session_version AS "sessionVersion", m.id AS "merchantId", m.code AS "merchantCode", m.name AS "merchantName",
             m.kind AS "merchantKind", m.enabled AS "merchantEnabled", t.id AS "terminalId", t.code AS "terminalCode", t.name AS "terminalName",
-            t.enabled AS "terminalEnabled", t.merchant_id AS "terminalMerchantId"
-       FROM merchant_staff s JOIN merchant m ON m.id = s.merchant_id JOIN terminal t ON t.id = $2
-      WHERE s.id = $1`,
-    [claims.sub, claims.tid],
+            t.enabled AS "terminalEnabled", t.merchant_id AS "terminalMerchantId"`;
+
+/**
+ * The session rows of several tokens in one statement (null where the staff or terminal is gone),
+ * one per claim, in order: concurrent staff requests share it (`concurrentReads` in AuthService).
+ */
+export async function staffSessionRows(sql: Sql, claims: readonly StaffSessionClaims[]): Promise<Array<SessionRow | null>> {
+  const rows = await sql.query<SessionRow & { n: number }>(
+    `SELECT k.n, ${SESSION_COLUMNS}
+       FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS k(staff_id, terminal_id, n)
+       JOIN merchant_staff s ON s.id = k.staff_id JOIN merchant m ON m.id = s.merchant_id JOIN terminal t ON t.id = k.terminal_id`,
+    [claims.map((c) => c.sub), claims.map((c) => c.tid)],
   );
+  const byPosition = new Map(rows.map((r) => [Number(r.n), r]));
+  return claims.map((_, i) => byPosition.get(i + 1) ?? null);
+}
+
+/**
+ * Turns verified staff token claims and their session row (read on every request, see
+ * `staffSessionRows`) into a principal: a disabled account, terminal or merchant, or a token older
+ * than the last password reset, is refused at once, on every instance.
+ */
+export function staffPrincipalOf(row: SessionRow | null, claims: StaffSessionClaims): StaffPrincipal {
   if (!row || row.merchantId !== claims.mid || row.terminalMerchantId !== claims.mid || row.sessionVersion !== claims.sv) {
     throw new AppError('UNAUTHENTICATED', 'This staff session is no longer valid; please log in again');
   }

@@ -32,14 +32,14 @@ interface OrderFacts {
 }
 
 async function orderFacts(sql: Sql, orderId: number): Promise<OrderFacts> {
-  const [o] = await sql.query<Omit<OrderFacts, 'products'>>(
-    `SELECT id, order_no AS "orderNo", traveller_id AS "travellerId", currency, total_amount AS "totalAmount", paid_at AS "paidAt", cancelled_at AS "cancelledAt"
+  const [o] = await sql.query<Omit<OrderFacts, 'products'> & { products: string[] | null }>(
+    `SELECT id, order_no AS "orderNo", traveller_id AS "travellerId", currency, total_amount AS "totalAmount", paid_at AS "paidAt", cancelled_at AS "cancelledAt",
+            (SELECT json_agg(i.product_name ORDER BY i.id) FROM order_item i WHERE i.order_id = orders.id) AS products
        FROM orders WHERE id = $1`,
     [orderId],
   );
   if (!o) throw new PermanentDeliveryError(`order ${orderId} does not exist`);
-  const items = await sql.query<{ name: string }>('SELECT product_name AS name FROM order_item WHERE order_id = $1 ORDER BY id', [orderId]);
-  return { ...o, products: items.map((i) => i.name) };
+  return { ...o, products: o.products ?? [] };
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));

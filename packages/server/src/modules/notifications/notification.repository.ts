@@ -40,25 +40,48 @@ export interface NewNotification {
   orderId: number | null;
   ticketId: number | null;
   templateId: string | null;
-  openid: string | null;
   page: string | null;
   fields: MessageField[];
-  status: NotificationStatus;
-  reason: string | null;
   now: Date;
 }
 
 /** The SQL of notifications and consents (hand-written: each step is one statement). */
 export const notificationRepository = {
-  /** Inserts the message unless its key exists; returns the new id, or null for a duplicate. */
-  async insert(sql: Sql, n: NewNotification): Promise<number | null> {
-    const [row] = await sql.query<{ id: number }>(
+  /**
+   * Inserts the message unless its key exists, reading the traveller's openid in the same statement:
+   * the status is `SKIPPED_NO_TEMPLATE` without a template, `SKIPPED_NO_OPENID` without an openid, else
+   * PENDING. Returns the new row's id, status and openid; null for a duplicate key or an unknown traveller.
+   */
+  async insertForTraveller(
+    sql: Sql,
+    n: NewNotification,
+  ): Promise<{ id: number; status: NotificationStatus; openid: string | null } | null> {
+    const [row] = await sql.query<{ id: number; status: NotificationStatus; openid: string | null }>(
       `INSERT INTO notification (idempotency_key, traveller_id, kind, event_id, order_id, ticket_id, template_id, openid, page, fields, status, reason, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::int AS id`,
-      [n.key, n.travellerId, n.kind, n.eventId, n.orderId, n.ticketId, n.templateId, n.openid, n.page, JSON.stringify(n.fields), n.status, n.reason, n.now],
+       SELECT $1, t.id, $3, $4, $5, $6, $7::text, t.openid, $8, $9,
+              CASE WHEN $7::text IS NULL THEN 'SKIPPED_NO_TEMPLATE' WHEN t.openid IS NULL THEN 'SKIPPED_NO_OPENID' ELSE 'PENDING' END,
+              CASE WHEN $7::text IS NULL THEN 'NO_TEMPLATE' WHEN t.openid IS NULL THEN 'NO_OPENID' END,
+              $10, $10
+         FROM traveller t WHERE t.id = $2
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::int AS id, status, openid`,
+      [n.key, n.travellerId, n.kind, n.eventId, n.orderId, n.ticketId, n.templateId, n.page, JSON.stringify(n.fields), n.now],
     );
-    return row?.id ?? null;
+    return row ?? null;
+  },
+
+  /** Takes one use of the traveller's consent for a PENDING message and records it on the message (SKIPPED_NO_CONSENT when none is left). */
+  async attachConsent(sql: Sql, notificationId: number, travellerId: number, templateId: string, now: Date): Promise<number | null> {
+    const [row] = await sql.query<{ consentId: number | null }>(
+      `WITH c AS (
+         UPDATE notification_consent SET remaining = remaining - 1, updated_at = $4
+          WHERE traveller_id = $2 AND template_id = $3 AND remaining > 0 RETURNING id)
+       UPDATE notification SET consent_id = (SELECT id FROM c),
+              status = CASE WHEN (SELECT id FROM c) IS NULL THEN 'SKIPPED_NO_CONSENT' ELSE status END,
+              reason = CASE WHEN (SELECT id FROM c) IS NULL THEN 'NO_CONSENT' ELSE reason END
+        WHERE id = $1 RETURNING consent_id::int AS "consentId"`,
+      [notificationId, travellerId, templateId, now],
+    );
+    return row?.consentId ?? null;
   },
 
   async byKey(sql: Sql, key: string): Promise<NotificationRow | null> {

@@ -85,33 +85,25 @@ export class NotificationService {
     const template = this.templates[draft.kind];
     return ctx.app.db.tx(async (sql) => {
       const now = ctx.app.clock.now();
-      const [traveller] = await sql.query<{ openid: string | null }>('SELECT openid FROM traveller WHERE id = $1', [draft.travellerId]);
-      if (!traveller) throw new PermanentDeliveryError(`traveller ${draft.travellerId} does not exist`);
-      let status: NotificationStatus = 'PENDING';
-      let reason: string | null = null;
-      if (!template.templateId) [status, reason] = ['SKIPPED_NO_TEMPLATE', 'NO_TEMPLATE'];
-      else if (!traveller.openid) [status, reason] = ['SKIPPED_NO_OPENID', 'NO_OPENID'];
-      const id = await repo.insert(sql, {
+      // One statement reads the traveller's openid, decides the status and inserts unless the key exists.
+      const row = await repo.insertForTraveller(sql, {
         key: draft.key, travellerId: draft.travellerId, kind: draft.kind, eventId: draft.eventId, orderId: draft.orderId ?? null,
-        ticketId: draft.ticketId ?? null, templateId: template.templateId, openid: traveller.openid, page: draft.page,
-        fields: buildFields(template.fields, draft.values), status, reason, now,
+        ticketId: draft.ticketId ?? null, templateId: template.templateId, page: draft.page,
+        fields: buildFields(template.fields, draft.values), now,
       });
-      if (id === null) {
-        const prior = (await repo.byKey(sql, draft.key))!;
+      if (row === null) {
+        const prior = await repo.byKey(sql, draft.key);
+        if (!prior) throw new PermanentDeliveryError(`traveller ${draft.travellerId} does not exist`);
         return { id: prior.id, status: prior.status, created: false };
       }
+      let status = row.status;
       if (status === 'PENDING') {
         // The insert above won the key, so this runs once per message: one consent per message.
-        const consentId = await repo.takeConsent(sql, draft.travellerId, template.templateId!, now);
-        if (consentId === null) {
-          status = 'SKIPPED_NO_CONSENT';
-          await sql.query(`UPDATE notification SET status = $2, reason = 'NO_CONSENT' WHERE id = $1`, [id, status]);
-        } else {
-          await sql.query('UPDATE notification SET consent_id = $2 WHERE id = $1', [id, consentId]);
-          await ctx.app.outbox.add(sql, NOTIFICATION_DELIVER_TOPIC, { notificationId: id });
-        }
+        const consentId = await repo.attachConsent(sql, row.id, draft.travellerId, template.templateId!, now);
+        if (consentId === null) status = 'SKIPPED_NO_CONSENT';
+        else await ctx.app.outbox.add(sql, NOTIFICATION_DELIVER_TOPIC, { notificationId: row.id });
       }
-      return { id, status, created: true };
+      return { id: row.id, status, created: true };
     });
   }
 

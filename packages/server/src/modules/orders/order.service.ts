@@ -12,7 +12,7 @@ import { loadProductsForSale, loadTripsForSale, type ProductForSale } from '../c
 import { ExpiredLocksHeld, type InventoryClaim, type InventoryService } from '../inventory/inventory.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { applyPromotion, priceItems, PricingError, type PricedLine } from './order-pricing.js';
-import { orderRepository, type OrderRecord, type OrderSnapshot } from './order.repository.js';
+import { isIdempotencyConflict, orderRepository, type CreatedOrder, type OrderRecord, type OrderSnapshot, type PendingOrderRow } from './order.repository.js';
 import type { CancelReason } from './order-state.js';
 
 /** One item of an order request. */
@@ -101,31 +101,29 @@ export class OrderService {
 
     const lockExpireAt = new Date(now.getTime() + settings.lockDurationMinutes * 60_000);
     const giveBack = await this.inventory.admit(ctx, claims, lockExpireAt);
+    const row: PendingOrderRow = {
+      orderNo: newOrderNo(now), travellerId, currency, totalAmount, discountAmount,
+      lockExpireAt,
+      idempotencyKey: key, promotionId: promotion?.id ?? null, snapshot, now, actor: `traveller:${travellerId}`,
+      lines: lines.map((l) => {
+        const it = items[l.itemIndex];
+        return { productId: it.product.id, tripId: it.trip?.id ?? null, travelDate: it.travelDate, productName: it.product.name,
+          passengerType: l.passengerType, qty: l.qty, unitPrice: l.unitPrice, discount: l.discount, subtotal: l.subtotal };
+      }),
+      passengers,
+      createdTopic: ORDER_EVENTS.created,
+      createdDelivered: !ctx.app.outbox.hasHandler(ORDER_EVENTS.created),
+    };
     try {
-      // Order, history, lines, passengers and outbox event in one statement that returns the record
-      // (no re-read after commit), then the seats: four round trips with BEGIN and COMMIT (docs/performance.md).
-      return await this.withExpiredLocksFreed(ctx, claims, () => ctx.app.db.tx(
-        async (sql) => {
-          const order = await orderRepository.insertPendingOrder(sql, {
-            orderNo: newOrderNo(now), travellerId, currency, totalAmount, discountAmount,
-            lockExpireAt,
-            idempotencyKey: key, promotionId: promotion?.id ?? null, snapshot, now, actor: `traveller:${travellerId}`,
-            lines: lines.map((l) => {
-              const it = items[l.itemIndex];
-              return { productId: it.product.id, tripId: it.trip?.id ?? null, travelDate: it.travelDate, productName: it.product.name,
-                passengerType: l.passengerType, qty: l.qty, unitPrice: l.unitPrice, discount: l.discount, subtotal: l.subtotal };
-            }),
-            passengers,
-            createdTopic: ORDER_EVENTS.created,
-          });
-          if (order === null) throw new IdempotencyReplay();
-          await this.inventory.lock(sql, claims, now);
-          if (promotion) await this.usePromotion(sql, promotion.id, now);
-          sql.afterCommit(() => ctx.app.outbox.kick());
-          return order;
-        },
-        { lockTimeoutMs: 2000 },
-      ));
+      const order = await this.withExpiredLocksFreed(ctx, claims, () =>
+        claims.length === 1 && claims[0].kind === 'TRIP' && !promotion
+          ? this.insertTakingSeatsAtOnce(ctx, row, claims[0], now)
+          : this.insertInTransaction(ctx, row, claims, promotion, now));
+      if (ctx.app.outbox.hasHandler(ORDER_EVENTS.created)) ctx.app.outbox.kick();
+      // The answer shows the lines: they came back from the insert, so the loader need not read them.
+      const { createdLines, ...record } = order;
+      ctx.loaders.orderLines.prime(record.id, createdLines);
+      return record;
     } catch (err) {
       await giveBack();
       if (err instanceof IdempotencyReplay && key) {
@@ -135,6 +133,37 @@ export class OrderService {
       if (isRetryableDbError(err)) throw new AppError('BUSY_RETRY', 'Too many people are booking this right now; please try again', { retryAfterMs: 500 });
       throw err;
     }
+  }
+
+  /**
+   * The common order (seats on one trip, no promotion) as one autocommit statement: seats, order,
+   * history, lines, passengers and event are written together or not at all. One round trip to
+   * PostgreSQL instead of four (docs/performance.md, "fourth pass").
+   */
+  private async insertTakingSeatsAtOnce(ctx: RequestContext, row: PendingOrderRow, claim: InventoryClaim, now: Date): Promise<CreatedOrder> {
+    let order: CreatedOrder | 'NO_SEATS';
+    try {
+      order = await orderRepository.insertPendingOrderTakingSeats(ctx.app.db, row, { tripId: claim.tripId!, qty: claim.qty });
+    } catch (err) {
+      if (isIdempotencyConflict(err)) throw new IdempotencyReplay();
+      throw err;
+    }
+    if (order === 'NO_SEATS') return this.inventory.refuse(ctx.app.db, claim, now);
+    return order;
+  }
+
+  /** Any other order: the order statement, then each claim's seats or passes and the promotion, in one transaction. */
+  private insertInTransaction(ctx: RequestContext, row: PendingOrderRow, claims: InventoryClaim[], promotion: { id: number } | null, now: Date): Promise<CreatedOrder> {
+    return ctx.app.db.tx(
+      async (sql) => {
+        const order = await orderRepository.insertPendingOrder(sql, row);
+        if (order === null) throw new IdempotencyReplay();
+        await this.inventory.lock(sql, claims, now);
+        if (promotion) await this.usePromotion(sql, promotion.id, now);
+        return order;
+      },
+      { lockTimeoutMs: 2000 },
+    );
   }
 
   /** The traveller's own order; someone else's is "not found". */

@@ -46,6 +46,10 @@ export interface ProcessedBody {
 /** Outbox topics of payments. */
 export const PAYMENT_EVENTS = { succeeded: 'payment.succeeded', refundRequired: 'payment.refund_required' } as const;
 
+/** One payment row ($1 order, $2 gateway, $3 transaction id, $4 amount, $5 currency, $6 status, $7 flag, $8 response, $9 source, $10 refund status). */
+const PAYMENT_INSERT = `INSERT INTO payment (order_id, claimed_order_id, gateway, gateway_txn_id, amount, currency, status, flag, response, source, refund_status, created_at, updated_at)
+       VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), now())`;
+
 /**
  * Payments (US-010 C, US-004): opening a WeChat payment for an order, and turning a confirmed payment
  * into a PAID order with its tickets in one idempotent transaction, whichever route it came by.
@@ -172,17 +176,17 @@ export class PaymentService {
     } else {
       await this.inventory.sell(sql, claims);
     }
-    if (!(await orderRepository.transition(sql, order.id, from, 'PAID', { now }))) {
+    if (!(await orderRepository.transition(sql, order.id, from, 'PAID', { now, paymentState: 'PAID' }))) {
       throw new Error(`order ${order.id} changed state while locked`);
     }
-    await sql.query(`UPDATE orders SET payment_state = 'PAID' WHERE id = $1`, [order.id]);
     const issued = await this.tickets.issueForOrder(sql, order, now);
     ctx.app.faults.check('ticket-issuance', n.injectFault);
     const body: ProcessedBody = {
       status: 'processed', order_id: order.id, order_status: 'PAID', out_trade_no: order.orderNo, gateway_txn_id: n.txnId, amount: n.amount,
       tickets_issued: issued,
     };
-    await this.insertPayment(sql, order, n, 'SUCCEEDED', null, body, from === 'CANCELLED' ? 'LATE_PAYMENT' : null);
+    // The payment row, the history row and the event are queued and go as one statement before COMMIT.
+    sql.later(PAYMENT_INSERT, this.paymentParams(order, n, 'SUCCEEDED', null, body, from === 'CANCELLED' ? 'LATE_PAYMENT' : null));
     await recordTransition(sql, { entityType: 'order', entityId: order.id, from, to: 'PAID', actor: `gateway:${n.gateway}`, reason: n.source, at: now });
     announceOrderUpdate(ctx, sql, order.id);
     await ctx.app.outbox.add(sql, PAYMENT_EVENTS.succeeded, {
@@ -192,12 +196,12 @@ export class PaymentService {
   }
 
   private async insertPayment(sql: TxSql, order: { id: number; currency: string }, n: PaymentNotice, status: string, refundStatus: string | null, response: unknown, flag: string | null = null): Promise<number> {
-    const [row] = await sql.query<{ id: number }>(
-      `INSERT INTO payment (order_id, claimed_order_id, gateway, gateway_txn_id, amount, currency, status, flag, response, source, refund_status, created_at, updated_at)
-       VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), now()) RETURNING id`,
-      [order.id, n.gateway, n.txnId, n.amount, order.currency, status, flag ?? (status === 'SUCCEEDED' ? null : status), JSON.stringify(response), n.source, refundStatus],
-    );
+    const [row] = await sql.query<{ id: number }>(`${PAYMENT_INSERT} RETURNING id`, this.paymentParams(order, n, status, refundStatus, response, flag));
     return row.id;
+  }
+
+  private paymentParams(order: { id: number; currency: string }, n: PaymentNotice, status: string, refundStatus: string | null, response: unknown, flag: string | null): unknown[] {
+    return [order.id, n.gateway, n.txnId, n.amount, order.currency, status, flag ?? (status === 'SUCCEEDED' ? null : status), JSON.stringify(response), n.source, refundStatus];
   }
 
   /** The payment of a change's fare difference (out_trade_no = the change number). */

@@ -211,15 +211,26 @@ export const redemptionRepository = {
 
   /** The verified scan behind a nonce, with the redemption it already made of `lineId` (if any). */
   async scanByNonce(sql: Sql, nonce: string, lineId: number): Promise<ScanRow | null> {
-    const rows = await sql.query<ScanRow>(
-      `SELECT s.at, s.terminal_id AS "terminalId", s.staff_id AS "staffId", s.qr_typ AS "qrTyp", s.qr_ref AS "qrRef", s.qr_step AS "qrStep",
-              s.detail, r.id AS "priorRedemptionId"
-         FROM redemption_log s LEFT JOIN redemption r ON r.scan_nonce = s.scan_nonce AND r.ticket_line_id = $2
-        WHERE s.scan_nonce = $1 AND s.action = 'SCAN' AND s.qr_ref IS NOT NULL
-        LIMIT 1`,
-      [nonce, lineId],
+    return (await this.scansByNonce(sql, [{ nonce, lineId }]))[0];
+  },
+
+  /**
+   * `scanByNonce` for several redeems in one statement (one answer per key, in order): concurrent
+   * redeems share it (`concurrentReads` in RedemptionService).
+   */
+  async scansByNonce(sql: Sql, keys: ReadonlyArray<{ nonce: string; lineId: number }>): Promise<Array<ScanRow | null>> {
+    const rows = await sql.query<ScanRow & { n: number }>(
+      `SELECT k.n, x.*
+         FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS k(nonce, line_id, n),
+              LATERAL (SELECT s.at, s.terminal_id AS "terminalId", s.staff_id AS "staffId", s.qr_typ AS "qrTyp", s.qr_ref AS "qrRef",
+                              s.qr_step AS "qrStep", s.detail, r.id AS "priorRedemptionId"
+                         FROM redemption_log s LEFT JOIN redemption r ON r.scan_nonce = s.scan_nonce AND r.ticket_line_id = k.line_id
+                        WHERE s.scan_nonce = k.nonce AND s.action = 'SCAN' AND s.qr_ref IS NOT NULL
+                        LIMIT 1) x`,
+      [keys.map((k) => k.nonce), keys.map((k) => k.lineId)],
     );
-    return rows[0] ?? null;
+    const byPosition = new Map(rows.map(({ n, ...row }) => [Number(n), row as ScanRow]));
+    return keys.map((_, i) => byPosition.get(i + 1) ?? null);
   },
 
   /**

@@ -10,6 +10,7 @@ import { transitionTickets } from '../tickets/ticket-transitions.js';
 import { requireStaff, type StaffPrincipal } from '../merchants/staff-session.js';
 import { hkDateTime } from './redemption-csv.js';
 import { lineRefusal, REFUSAL_MESSAGES, type CodeRefusal, type DenialReason, type LineRefusal } from './redemption-reasons.js';
+import { concurrentReads } from '../../common/db/concurrent-reads.js';
 import { redemptionRepository as repo, type RedemptionView, type ScanLineRow, type ScanRow, type ScanTicketRow } from './redemption.repository.js';
 
 /** How long a scan may be redeemed against (then scan again: the code rotates anyway). */
@@ -134,6 +135,15 @@ export class RedemptionService {
   /** Redeems waiting for a group commit, and the groups being committed (see commitGrouped). */
   private readonly redeemQueue: QueuedRedeem[] = [];
   private groupsInFlight = 0;
+  /** Concurrent redeems read their scans with one statement (made on first use, on the app's database). */
+  private scanReader: ((key: { nonce: string; lineId: number }) => Promise<ScanRow | null>) | null = null;
+
+  private readScan(ctx: RequestContext, nonce: string, lineId: number): Promise<ScanRow | null> {
+    const db = ctx.app.db;
+    this.scanReader ??= concurrentReads((keys) => repo.scansByNonce(db, keys));
+    return this.scanReader({ nonce, lineId });
+  }
+
   /**
    * Verifies a scanned payload (signature, key, rotating part) and returns each line's verdict. With
    * `departureTripId` (a ferry or bus gate boarding one departure) a ticket for another trip is
@@ -224,7 +234,7 @@ export class RedemptionService {
       typeof input.scanNonce === 'string' && input.scanNonce.trim()
         ? input.scanNonce.trim().slice(0, 64)
         : (await repo.latestScanNonce(db, staff.terminalId, staff.staffId, input.ticketId, new Date(ctx.app.clock.now().getTime() - SCAN_VALID_SECONDS * 1000))) ?? '';
-    const scan = nonce ? await repo.scanByNonce(db, nonce, input.lineId) : null;
+    const scan = nonce ? await this.readScan(ctx, nonce, input.lineId) : null;
     if (!scan || scan.terminalId !== staff.terminalId || scan.staffId !== staff.staffId) {
       // Logged too: a nonce from another terminal is worth seeing in the audit.
       await repo.insertLog(db, {

@@ -1,3 +1,4 @@
+import { bumpVersion, versionFor } from '../../common/infra/cache-versions.js';
 import type { RequestContext } from '../../app/context.js';
 import { AppError } from '../../common/errors.js';
 import { requireAdmin } from '../admin/admin-session.js';
@@ -31,7 +32,7 @@ export class SettingsService {
   private local: { version: number; settings: PlatformSettings; at: number } | null = null;
 
   async get(ctx: RequestContext): Promise<PlatformSettings> {
-    const v = await ctx.app.cache.version(SETTINGS_NAMESPACE);
+    const v = await versionFor(ctx, SETTINGS_NAMESPACE);
     if (this.local?.version === v && Date.now() - this.local.at < 10_000) return { ...this.local.settings };
     const key = `settings:${v}`;
     const hit = await ctx.app.cache.get(key);
@@ -53,7 +54,7 @@ export class SettingsService {
       `INSERT INTO setting (key, value, updated_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
       [key, JSON.stringify(value)],
     );
-    await ctx.app.cache.bump(SETTINGS_NAMESPACE);
+    await bumpVersion(ctx, SETTINGS_NAMESPACE);
   }
 
   /** Admin change of settings (ADMIN role), validated and audited; effective on the next read everywhere. */
@@ -84,7 +85,7 @@ export class SettingsService {
       }
       await writeAudit(sql, admin, 'update', 'setting', null, before, next);
     });
-    await ctx.app.cache.bump(SETTINGS_NAMESPACE);
+    await bumpVersion(ctx, SETTINGS_NAMESPACE);
     return next;
   }
 }

@@ -76,25 +76,24 @@ export const ticketRepository = {
         t.price, t.tripId, t.travelDate, t.replacesTicketId ?? null);
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, 'ACTIVE', $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10}, $${b + 11}, $${b + 11}, $${b + 12}, $${b + 13}, $${b + 14}::date, $${b + 15})`;
     });
-    const ids = await sql.query<{ id: number; code: string }>(
-      `INSERT INTO ticket (code, order_id, order_item_id, passenger_id, product_id, product_name, status, shared, valid_from, valid_until, qr_secret,
+    const insertTickets = `INSERT INTO ticket (code, order_id, order_item_id, passenger_id, product_id, product_name, status, shared, valid_from, valid_until, qr_secret,
                            created_at, updated_at, price, trip_id, travel_date, replaces_ticket_id)
-       VALUES ${tuples.join(', ')} RETURNING id, code`,
-      values,
+       VALUES ${tuples.join(', ')}`;
+    const lines = tickets.flatMap((t) => t.lines.map((l, n) => ({ code: t.code, n, name: l.name, merchantId: l.merchantId, uses: l.uses })));
+    if (!lines.length) {
+      await sql.query(insertTickets, values);
+      return;
+    }
+    // Tickets and their lines in one statement: the lines find their ticket by code in the RETURNING rows.
+    await sql.query(
+      `WITH t AS (${insertTickets} RETURNING id, code)
+       INSERT INTO ticket_line (ticket_id, name, merchant_id, uses_total, uses_left)
+       SELECT t.id, l.name, l."merchantId", l.uses, l.uses
+         FROM jsonb_to_recordset($${values.length + 1}::jsonb) AS l(code text, n int, name text, "merchantId" int, uses int)
+         JOIN t ON t.code = l.code
+        ORDER BY t.id, l.n`,
+      [...values, JSON.stringify(lines)],
     );
-    const idByCode = new Map(ids.map((r) => [r.code, r.id]));
-    const lineValues: unknown[] = [];
-    const lineTuples: string[] = [];
-    for (const t of tickets) {
-      for (const l of t.lines) {
-        const b = lineValues.length;
-        lineValues.push(idByCode.get(t.code), l.name, l.merchantId, l.uses);
-        lineTuples.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 4})`);
-      }
-    }
-    if (lineTuples.length) {
-      await sql.query(`INSERT INTO ticket_line (ticket_id, name, merchant_id, uses_total, uses_left) VALUES ${lineTuples.join(', ')}`, lineValues);
-    }
   },
 
   byOrder(sql: Sql, orderIds: number[]): Promise<TicketRecord[]> {

@@ -41,12 +41,16 @@ export class TicketService {
    * the per-passenger entitlements, plus one per shared entitlement of the item (共享权益).
    */
   async issueForOrder(sql: Sql, order: OrderRecord, now: Date): Promise<IssuedTicket[]> {
-    const items = await sql.query<{ id: number; productId: number; tripId: number | null; travelDate: string }>(
-      `SELECT DISTINCT ON (product_id, trip_id, travel_date) id, product_id AS "productId", trip_id AS "tripId", travel_date::text AS "travelDate"
-         FROM order_item WHERE order_id = $1 ORDER BY product_id, trip_id, travel_date, id`,
+    // The order's lines and passengers in one round trip (both are fixed once the order exists).
+    const [read] = await sql.query<{ items: Array<{ id: number; productId: number; tripId: number | null; travelDate: string }> | null; passengers: Array<{ id: number }> | null }>(
+      `SELECT (SELECT json_agg(json_build_object('id', i.id, 'productId', i.product_id, 'tripId', i.trip_id, 'travelDate', i.travel_date::text))
+                 FROM (SELECT DISTINCT ON (product_id, trip_id, travel_date) id, product_id, trip_id, travel_date
+                         FROM order_item WHERE order_id = $1 ORDER BY product_id, trip_id, travel_date, id) i) AS items,
+              (SELECT json_agg(json_build_object('id', p.id) ORDER BY p.id) FROM order_passenger p WHERE p.order_id = $1) AS passengers`,
       [order.id],
     );
-    const passengers = await sql.query<{ id: number }>('SELECT id FROM order_passenger WHERE order_id = $1 ORDER BY id', [order.id]);
+    const items = (read?.items ?? []).map((i) => ({ ...i, id: Number(i.id), productId: Number(i.productId), tripId: i.tripId === null ? null : Number(i.tripId) }));
+    const passengers = read?.passengers ?? [];
     const tickets: NewTicket[] = [];
     const names: Array<string | null> = [];
     for (const item of order.snapshot.items) {

@@ -248,7 +248,8 @@ export async function foldDashboardRollups(db: Database, opts: FoldOptions = {})
         );
         return { folded: true, from: w.horizon, to, rows, backfill: !w.backfilled, ms: Date.now() - started };
       },
-      opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {},
+      // Default: wait for the other fold however long it takes (0 lifts the pool's default lock timeout).
+      { lockTimeoutMs: opts.lockTimeoutMs ?? 0 },
     );
   } catch (err) {
     if ((err as { code?: string }).code === '55P03' || (err as { code?: string }).code === 'BUSY') {

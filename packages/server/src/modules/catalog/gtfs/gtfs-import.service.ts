@@ -1,3 +1,4 @@
+import { bumpVersion } from '../../../common/infra/cache-versions.js';
 import { addDays, localDateOf, startOfLocalDate } from '@deeptravel/shared';
 import type { RequestContext } from '../../../app/context.js';
 import { AppError } from '../../../common/errors.js';
@@ -113,7 +114,7 @@ export class GtfsImportService {
     } catch (err) {
       if (!(err instanceof DryRun)) throw err;
     }
-    if (input.confirm) await ctx.app.cache.bump(CATALOG_NAMESPACE);
+    if (input.confirm) await bumpVersion(ctx, CATALOG_NAMESPACE);
     return report;
   }
 }

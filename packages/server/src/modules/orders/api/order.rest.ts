@@ -2,12 +2,13 @@ import type { App } from '../../../app/app.js';
 import { AppError } from '../../../common/errors.js';
 import type { RestRequest, RestResponse, RestRouter } from '../../../http/rest-router.js';
 import { restError } from '../../../http/server.js';
-import { orderRepository, type OrderRecord } from '../order.repository.js';
+import type { RequestContext } from '../../../app/context.js';
+import type { OrderRecord } from '../order.repository.js';
 import type { CreateOrderInput } from '../order.service.js';
 
 /** The REST shape of an order (PRODUCT.md): snake_case, amounts in fen. */
-export async function orderToRest(app: App, order: OrderRecord): Promise<Record<string, unknown>> {
-  const lines = await orderRepository.linesOf(app.db, [order.id]);
+export async function orderToRest(ctx: RequestContext, order: OrderRecord): Promise<Record<string, unknown>> {
+  const lines = await ctx.loaders.orderLines.load(order.id);
   return {
     order_id: order.id,
     status: order.status,
@@ -75,7 +76,7 @@ export function registerOrderRoutes(app: App, router: RestRouter): void {
       const input = parseCreateOrder(req.body);
       const key = req.headers['idempotency-key'];
       const order = await app.services.orders.createOrder(req.ctx, { ...input, idempotencyKey: typeof key === 'string' ? key : null });
-      return { status: 200, body: await orderToRest(app, order) };
+      return { status: 200, body: await orderToRest(req.ctx, order) };
     }),
   );
   router.add(
@@ -85,7 +86,7 @@ export function registerOrderRoutes(app: App, router: RestRouter): void {
       if (!req.ctx.principal) throw new AppError('UNAUTHENTICATED', 'Bearer token required');
       const id = Number(req.params.id);
       if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('BAD_USER_INPUT', 'order id must be a positive integer');
-      return { status: 200, body: await orderToRest(app, await app.services.orders.getOrder(req.ctx, id)) };
+      return { status: 200, body: await orderToRest(req.ctx, await app.services.orders.getOrder(req.ctx, id)) };
     }),
   );
 }
