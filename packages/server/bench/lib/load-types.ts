@@ -45,7 +45,7 @@ export interface LoadResult {
   latencyMs: number[];
   /** The error code of a non-2xx JSON body (`error.code` or `errors[0].extensions.code`), or the socket error. */
   code: Array<string | null>;
-  /** A few bodies of unexpected answers (not 2xx/409/503), for diagnosis. */
+  /** A few bodies of unexpected answers (not 2xx/409/429), for diagnosis. */
   samples: Array<{ index: number; status: number; body: string }>;
   /** CPU seconds this load generator used (it shares the machine with the server). */
   cpu: { user: number; system: number };

@@ -186,7 +186,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
       this.buf = Buffer.alloc(0);
       const c = p.status >= 300 ? errorCodeOf(p.body) : null;
       complete(i, p.status, c);
-      if (p.status >= 400 && p.status !== 409 && p.status !== 503 && samples.length < 20) {
+      if (p.status >= 400 && p.status !== 409 && p.status !== 429 && samples.length < 20) {
         samples.push({ index: i, status: p.status, body: p.body.toString('utf8').slice(0, 500) });
       }
       if (p.close || job.mode === 'burst') {

@@ -33,7 +33,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
       REDIS_URL: BENCH_REDIS_URL,
       REDIS_PREFIX: opts.redisPrefix,
       SEED_DEMO: 'true',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn',
       SCHEDULER_ENABLED: 'false',
       PORT: String(port),
       HOST: host,

@@ -44,7 +44,7 @@ export interface Outcomes {
   busyRetry: number;
   /** Other 4xx, by `status code`. */
   other4xx: Record<string, number>;
-  /** 5xx other than 503 BUSY_RETRY, by `status code`. */
+  /** 5xx, by `status code` (admission control answers 429 BUSY_RETRY, counted in `busyRetry`). */
   http5xx: Record<string, number>;
   /** No answer: socket errors, connect failures, by code. */
   errors: Record<string, number>;
@@ -57,7 +57,7 @@ export type OutcomeKind = 'ok' | 'soldOut' | 'busyRetry' | 'other4xx' | 'http5xx
 export function outcomeOf(status: number, code: string | null): OutcomeKind {
   if (status >= 200 && status < 300) return 'ok';
   if (status === 409 && code === 'SOLD_OUT') return 'soldOut';
-  if (status === 503 && code === 'BUSY_RETRY') return 'busyRetry';
+  if (status === 429 && code === 'BUSY_RETRY') return 'busyRetry';
   if (status >= 400 && status < 500) return 'other4xx';
   if (status >= 500) return 'http5xx';
   if (status === STATUS_ERROR) return 'error';

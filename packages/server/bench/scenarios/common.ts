@@ -77,7 +77,7 @@ export function outcomesText(f: RunFigures): string {
   return [
     `2xx ${num(o.ok)}`,
     ...(o.soldOut ? [`409 SOLD_OUT ${num(o.soldOut)}`] : []),
-    ...(o.busyRetry ? [`503 BUSY_RETRY ${num(o.busyRetry)}`] : []),
+    ...(o.busyRetry ? [`429 BUSY_RETRY ${num(o.busyRetry)}`] : []),
     `other 4xx ${num(Object.values(o.other4xx).reduce((a, b) => a + b, 0))}${Object.keys(o.other4xx).length ? ` (${list(o.other4xx)})` : ''}`,
     `5xx ${num(count5xx(o))}${count5xx(o) ? ` (${list(o.http5xx)})` : ''}`,
     `errors ${num(Object.values(o.errors).reduce((a, b) => a + b, 0))}${Object.keys(o.errors).length ? ` (${list(o.errors)})` : ''}`,

@@ -24,6 +24,7 @@ const PREFIX = 'ntf-';
 export const notify: Scenario = {
   name: 'notify',
   title: 'Payment notify (mock gateway) for prepared PENDING orders at max throughput',
+  smokeArgs: { orders: '100' },
   options: [
     '--orders N       measured notifies (default 2000; as many more orders for the SQL floor, 200 for warm-up)',
     '--connections N  keep-alive connections (default 32)',
@@ -32,7 +33,7 @@ export const notify: Scenario = {
     const load0 = loadavg();
     const N = numArg(opts, 'orders', 2000);
     const C = numArg(opts, 'connections', 32);
-    const W = 200;
+    const W = opts.smoke ? 20 : 200;
     const failures: string[] = [];
     const missedTargets: string[] = [];
     const env = await startBenchEnv({ logName: `notify-${opts.stamp}` });

@@ -22,6 +22,7 @@ import { numArg, type BenchOptions, type Scenario, type ScenarioOutcome } from '
 export const ordersSustained: Scenario = {
   name: 'orders-sustained',
   title: '10,000 open connections creating orders at a stated rate over many trips',
+  smokeArgs: { connections: '300', rate: '100', seconds: '2', trips: '10' },
   options: [
     '--connections N  open keep-alive connections = travellers (default 10000)',
     '--rate N         orders per second (default 1000)',
@@ -70,7 +71,7 @@ export const ordersSustained: Scenario = {
       method: 'POST', path: '/orders', headers: { authorization: `Bearer ${tokens[i % tokens.length]}` },
       body: JSON.stringify({ items: [{ product_id: 1, trip_id: data.trips[i % TRIPS], qty: 1 }] }),
     });
-    const warm = Array.from({ length: 2000 }, (_, i) => req(i + 7));
+    const warm = Array.from({ length: opts.smoke ? 100 : 2000 }, (_, i) => req(i + 7));
     const requests = Array.from({ length: N }, (_, i) => req(i));
     const job = (host: string, port: number): LoadJob => ({
       host, port, mode: 'rate', rate: RATE, connections: C, requests, timeoutMs: 10_000, maxDurationMs: SECONDS * 1000 + 15_000, connectConcurrency: 256, settleMs: 1000,
@@ -144,7 +145,7 @@ export const ordersSustained: Scenario = {
       '',
       `outcomes (server): ${outcomesText(f)}`,
       `answers per second: ${f.timeline.map((b) => b.ok + b.soldOut + b.busyRetry + b.other).join(' ')}`,
-      // With admission control, refusals (503 BUSY_RETRY) are fast; the latency of the orders taken is this.
+      // With admission control, refusals (429 BUSY_RETRY) are fast; the latency of the orders taken is this.
       ...Object.entries(f.latencyByOutcome).map(([k, l]) => `latency of ${k} answers (${num(l.count)}): p50 ${num(l.p50, 1)} / p95 ${num(l.p95, 1)} / p99 ${num(l.p99, 1)} ms`),
       `server warm-up (closed loop, 50 connections): ${num(warmF.throughput)}/s, p95 ${num(warmF.latency.p95, 1)} ms — the server's max order rate`,
       `server max (warm-up) ÷ raw-SQL floor: ${ratio(warmF.throughput, floorSql.throughput)}`,

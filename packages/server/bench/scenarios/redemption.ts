@@ -32,6 +32,7 @@ const PREFIX = 'rdm-';
 export const redemption: Scenario = {
   name: 'redemption',
   title: 'Sustained redeem (after one scan per ticket) beside the raw-SQL floor of the redeem transaction',
+  smokeArgs: { redeems: '120', warmup: '20' },
   options: [
     '--redeems N      measured redeems (default 3000; as many more tickets are prepared for the SQL floor)',
     '--warmup N       redeems sent before the measured run (default 300)',

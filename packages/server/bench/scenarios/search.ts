@@ -6,7 +6,9 @@
  * workers: the same search load against a server with WORKERS=1 and one with WORKERS=2 (node:cluster),
  * one after the other on fresh databases; the ratio is the target (≥ 1.7×).
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { DEFAULT_PERSISTED_QUERIES_FILE } from '../../src/http/persisted-queries.js';
 import { defer } from '../lib/cleanup.js';
 import { diffCounters, readCounters, type CounterDiff } from '../lib/db.js';
 import { startBenchEnv } from '../lib/env.js';
@@ -19,26 +21,47 @@ import { checkLines, dateIn, figuresTable, gql, loadLine, nonOk, outcomesText, s
 import { numArg, type BenchOptions, type Scenario, type ScenarioOutcome } from './types.js';
 
 const HOT_PAIRS: Array<[string, string]> = [['SZX', 'HKG'], ['HKG', 'SZX'], ['MFM', 'HKG'], ['HKG', 'MFM'], ['CAN', 'HKG'], ['HKG', 'CAN']];
-const SEARCH = `query S($o: String!, $d: String!, $date: String!) { searchOffers(input: { origin: $o, destination: $d, date: $date }) { date blackout offers { id kind productName available lowStock totalPrice unavailableReason } } }`;
+/** A free-form search document: executed on every request (the response cache takes only the apps' persisted documents). */
+const FREE_FORM_SEARCH = `query S($input: SearchOffersInput!) { searchOffers(input: $input) { date blackout offers { id kind productName available lowStock totalPrice unavailableReason } } }`;
 
-/** The search requests: hot-city pairs × the next 3 days, round-robin. */
-export function searchRequests(n: number): LoadRequest[] {
-  const keys = HOT_PAIRS.flatMap(([o, d]) => [1, 2, 3].map((k) => ({ o, d, date: dateIn(k) })));
-  const bodies = keys.map((v) => JSON.stringify({ query: SEARCH, variables: v }));
+/** The traveller app's own `SearchOffers` document and hash, from the persisted-query manifest the server loads. */
+function appSearchDocument(): { query: string; hash: string } {
+  const manifest = JSON.parse(readFileSync(DEFAULT_PERSISTED_QUERIES_FILE, 'utf8')) as Record<string, string>;
+  const found = Object.entries(manifest).find(([, q]) => q.startsWith('query SearchOffers('));
+  if (!found) throw new Error(`no SearchOffers document in ${DEFAULT_PERSISTED_QUERIES_FILE} (run pnpm --filter @deeptravel/client codegen)`);
+  return { hash: found[0], query: found[1] };
+}
+
+/** How the searches are sent: as the traveller app does (persisted hash, answered from the response cache) or free-form. */
+export type SearchStyle = 'app' | 'free-form';
+
+/** The request bodies of one style: hot-city pairs × the next 3 days, one adult. */
+function searchBodies(style: SearchStyle): string[] {
+  const keys = HOT_PAIRS.flatMap(([o, d]) => [1, 2, 3].map((k) => ({ origin: o, destination: d, date: dateIn(k), passengers: [{ type: 'ADULT', count: 1 }] })));
+  if (style === 'free-form') return keys.map((input) => JSON.stringify({ query: FREE_FORM_SEARCH, variables: { input } }));
+  const doc = appSearchDocument();
+  return keys.map((input) => JSON.stringify({ operationName: 'SearchOffers', query: doc.query, variables: { input }, extensions: { persistedQuery: { version: 1, sha256Hash: doc.hash } } }));
+}
+
+/** The search requests, round-robin over the keys. */
+export function searchRequests(n: number, style: SearchStyle = 'app'): LoadRequest[] {
+  const bodies = searchBodies(style);
   return Array.from({ length: n }, (_, i) => ({ method: 'POST', path: '/graphql', body: bodies[i % bodies.length] }));
 }
 
-/** Every key once through the API (fills the cache) and a check that the answer is a real result. */
-async function warmAndCheck(url: string): Promise<{ keys: number; offers: number; problems: string[] }> {
+/** Every key once through the API, sent exactly as the load sends it, and a check that the answer is a real result. */
+async function warmAndCheck(url: string, style: SearchStyle): Promise<{ keys: number; offers: number; problems: string[] }> {
   const problems: string[] = [];
   let offers = 0;
-  const keys = HOT_PAIRS.flatMap(([o, d]) => [1, 2, 3].map((k) => ({ o, d, date: dateIn(k) })));
-  for (const v of keys) {
-    const r = await gql(url, SEARCH, v);
-    if (r.status !== 200 || r.errors) problems.push(`${v.o}→${v.d} ${v.date}: HTTP ${r.status} ${JSON.stringify(r.errors ?? '').slice(0, 200)}`);
-    else offers += r.data.searchOffers.offers.length;
+  const bodies = searchBodies(style);
+  for (const body of bodies) {
+    const r = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const j = (await r.json()) as { data?: any; errors?: unknown };
+    const input = JSON.parse(body).variables.input;
+    if (r.status !== 200 || j.errors || !j.data?.searchOffers) problems.push(`${input.origin}→${input.destination} ${input.date}: HTTP ${r.status} ${JSON.stringify(j.errors ?? '').slice(0, 200)}`);
+    else offers += j.data.searchOffers.offers.length;
   }
-  return { keys: keys.length, offers, problems };
+  return { keys: bodies.length, offers, problems };
 }
 
 interface SearchRun {
@@ -52,15 +75,16 @@ interface SearchRun {
 }
 
 /** One server (WORKERS=n), warmed, then the load. */
-async function searchAgainstServer(opts: BenchOptions, name: string, workers: number, job: Omit<LoadJob, 'host' | 'port'>): Promise<SearchRun> {
+async function searchAgainstServer(opts: BenchOptions, name: string, workers: number, job: Omit<LoadJob, 'host' | 'port'>, style: SearchStyle): Promise<SearchRun> {
   const env = await startBenchEnv({ logName: `${name}-w${workers}-${opts.stamp}`, serverEnv: workers > 1 ? { WORKERS: String(workers) } : {} });
   const { server } = env;
   opts.log(`server (WORKERS=${workers}) pid ${server.child.pid} ready in ${server.readyMs} ms at ${server.url}`);
-  const warm = await warmAndCheck(server.url);
+  const warm = await warmAndCheck(server.url, style);
   if (warm.problems.length) throw new Error(`search does not answer cleanly: ${warm.problems.join('; ')}`);
   // JIT and cache warm-up through the load generator, then the measured run.
-  await runLoad({ ...job, host: server.host, port: server.port, mode: 'closed', requests: searchRequests(Math.min(3000, job.requests.length)), maxDurationMs: 30_000 });
-  const countPg = workers === 1;
+  await runLoad({ ...job, host: server.host, port: server.port, mode: 'closed', requests: job.requests.slice(0, 3000), maxDurationMs: 30_000 });
+  // PostgreSQL statistics need ~11 s to settle before and after: only when figures are wanted.
+  const countPg = workers === 1 && !opts.smoke;
   if (countPg) await sleep(11_000);
   const c0 = countPg ? await readCounters(env.db) : null;
   const cpu0 = server.child.cpuSeconds();
@@ -71,7 +95,7 @@ async function searchAgainstServer(opts: BenchOptions, name: string, workers: nu
   if (countPg) await sleep(11_000);
   const pg = c0 ? diffCounters(c0, await readCounters(env.db)) : null;
   // After the run: the answers really were search results (not errors with HTTP 200).
-  const after = await warmAndCheck(server.url);
+  const after = await warmAndCheck(server.url, style);
   warm.problems.push(...after.problems);
   await server.stop();
   return {
@@ -85,26 +109,35 @@ async function searchAgainstServer(opts: BenchOptions, name: string, workers: nu
   };
 }
 
+/** `--free-form`: send a free-form document (executed every time) instead of the app's persisted one. */
+function styleOf(opts: BenchOptions): SearchStyle {
+  return opts.args['free-form'] ? 'free-form' : 'app';
+}
+
 function loadJob(opts: BenchOptions): { job: Omit<LoadJob, 'host' | 'port'>; describe: string } {
   const connections = numArg(opts, 'connections', 64);
   const rate = numArg(opts, 'rate', 0);
   const seconds = numArg(opts, 'seconds', 10);
   const n = rate ? Math.round(rate * seconds) : numArg(opts, 'requests', 40_000);
+  const style = styleOf(opts);
   const job: Omit<LoadJob, 'host' | 'port'> = rate
-    ? { mode: 'rate', rate, connections, requests: searchRequests(n), timeoutMs: 10_000, maxDurationMs: seconds * 1000 + 15_000 }
-    : { mode: 'closed', connections, requests: searchRequests(n), timeoutMs: 10_000, maxDurationMs: 180_000 };
-  return { job, describe: rate ? `${num(n)} requests at ${num(rate)}/s (open loop) over ${connections} keep-alive connections` : `${num(n)} requests, closed loop (max throughput) over ${connections} keep-alive connections` };
+    ? { mode: 'rate', rate, connections, requests: searchRequests(n, style), timeoutMs: 10_000, maxDurationMs: seconds * 1000 + 15_000 }
+    : { mode: 'closed', connections, requests: searchRequests(n, style), timeoutMs: 10_000, maxDurationMs: 180_000 };
+  const how = style === 'app' ? "the traveller app's persisted SearchOffers (response cache)" : 'a free-form search document (executed every time)';
+  return { job, describe: `${how}; ` + (rate ? `${num(n)} requests at ${num(rate)}/s (open loop) over ${connections} keep-alive connections` : `${num(n)} requests, closed loop (max throughput) over ${connections} keep-alive connections`) };
 }
 
 export const search: Scenario = {
   name: 'search',
   title: 'searchOffers for hot cities from cache, beside a bare node:http floor',
+  smokeArgs: { requests: '600' },
   options: [
     '--connections N  keep-alive connections (default 64)',
     '--requests N     requests in closed-loop mode (default 40000)',
     '--rate N         open loop at N requests/s for --seconds (default: closed loop, max throughput)',
     '--seconds N      duration in rate mode (default 10)',
     '--workers N      WORKERS of the server (default 1)',
+    "--free-form      send a free-form document, executed on every request (default: the app's persisted SearchOffers, which the server answers from its response cache)",
   ],
   async run(opts: BenchOptions): Promise<ScenarioOutcome> {
     const load0 = loadavg();
@@ -122,7 +155,7 @@ export const search: Scenario = {
     opts.log(`  ${num(floor.throughput)}/s, p95 ${num(floor.latency.p95, 1)} ms`);
 
     opts.log(`server: ${describe} …`);
-    const s = await searchAgainstServer(opts, 'search', workers, job);
+    const s = await searchAgainstServer(opts, 'search', workers, job, styleOf(opts));
     const f = s.figures;
     opts.log(`  ${num(f.throughput)}/s, p95 ${num(f.latency.p95, 1)} ms`);
 
@@ -152,6 +185,7 @@ export const search: Scenario = {
 export const workersScenario: Scenario = {
   name: 'workers',
   title: 'The search load against WORKERS=1 and WORKERS=2 (node:cluster): scaling ratio',
+  smokeArgs: { requests: '600' },
   options: ['(takes --connections, --requests, --rate, --seconds as search does)'],
   async run(opts: BenchOptions): Promise<ScenarioOutcome> {
     const load0 = loadavg();
@@ -165,10 +199,10 @@ export const workersScenario: Scenario = {
     const floor = figuresOf(await runLoad({ ...job, host: fl.host, port: fl.port }));
     await fl.stop();
     opts.log(`WORKERS=1: ${describe} …`);
-    const one = await searchAgainstServer(opts, 'workers', 1, job);
+    const one = await searchAgainstServer(opts, 'workers', 1, job, styleOf(opts));
     opts.log(`  ${num(one.figures.throughput)}/s, p95 ${num(one.figures.latency.p95, 1)} ms`);
     opts.log(`WORKERS=2: ${describe} …`);
-    const two = await searchAgainstServer(opts, 'workers', 2, job);
+    const two = await searchAgainstServer(opts, 'workers', 2, job, styleOf(opts));
     opts.log(`  ${num(two.figures.throughput)}/s, p95 ${num(two.figures.latency.p95, 1)} ms`);
     const r = two.figures.throughput / one.figures.throughput;
     const checks: Check[] = [

@@ -6,6 +6,11 @@ export interface BenchOptions {
   args: Record<string, string | true>;
   /** Progress line on stderr (stdout is kept for the results). */
   log(msg: string): void;
+  /**
+   * `--smoke`: a short run for CI, correctness only. The scenario's `smokeArgs` set small counts, and
+   * waits that only serve the figures (PostgreSQL statistics settling) are skipped.
+   */
+  smoke: boolean;
 }
 
 export interface ScenarioOutcome {
@@ -27,6 +32,8 @@ export interface Scenario {
   title: string;
   /** One line per option the scenario reads, for `--help`. */
   options: string[];
+  /** Small counts for `--smoke` (options given on the command line still win). */
+  smokeArgs: Record<string, string>;
   run(opts: BenchOptions): Promise<ScenarioOutcome>;
 }
 
