@@ -320,6 +320,7 @@ describe('traveller app (H5) end to end', () => {
     await qr.waitFor();
     await page.locator('.line-use').filter({ visible: true }).first().waitFor();
     expect(await page.locator('.line-use', { hasText: '待使用' }).filter({ visible: true }).count()).toBe(3);
+    expect(await page.getByTestId('ticket-status').filter({ visible: true }).innerText()).toMatch(/^待使用 · /);
 
     // TurboJET's staff scans the code on screen and redeems the ferry line: the card changes without a reload.
     const payload = (await qr.getAttribute('data-payload'))!;
@@ -334,6 +335,8 @@ describe('traveller app (H5) end to end', () => {
     expect(red.errors).toBeUndefined();
     await page.locator('.line-use', { hasText: /已使用 \d\d:\d\d · 喷射飞航 TurboJET 1号终端/ }).filter({ visible: true }).waitFor({ timeout: 10_000 });
     expect(await page.locator('.line-use', { hasText: '待使用' }).filter({ visible: true }).count()).toBe(2);
+    // The card's own status says the pass is partly used, not 待使用.
+    expect(await page.getByTestId('ticket-status').filter({ visible: true }).innerText()).toMatch(/^部分已使用 · /);
     await shot('22-pass-lines-live');
   });
 
@@ -349,6 +352,40 @@ describe('traveller app (H5) end to end', () => {
     await text('座位保留已过期，订单已取消。请重新搜索并下单。').waitFor();
     expect(await page.getByTestId('pay-button').count()).toBe(0);
     await shot('11-hold-expired');
+  });
+
+  it('pays or cancels an unpaid order right from the orders list (取消订单 asks first, then frees the seat)', async () => {
+    const trip = (await db.query(`SELECT id FROM trip WHERE product_id = 1 AND departure_at > now() + interval '3 hours' ORDER BY departure_at LIMIT 1`)).rows[0].id;
+    const created = await gql(`mutation($input: CreateOrderInput!) { createOrder(input: $input) { id orderNo } }`, {
+      input: { items: [{ productId: '1', tripId: String(trip) }], passengers: [{ name: '赵六', type: 'ADULT' }] },
+    });
+    const { id, orderNo } = created.data.createOrder;
+    const lockedBefore = Number((await db.query('SELECT locked FROM trip WHERE id = $1', [trip])).rows[0].locked);
+    await page.goto('about:blank');
+    await page.goto(`${web.url}/#/pages/orders/index`);
+    await page.getByTestId(`order-${orderNo}`).filter({ visible: true }).waitFor();
+    // The order whose hold ended in the test before is not "to pay" any more (the expiry job has not run yet).
+    await text(/支付超时，座位已释放 · /).waitFor();
+    await text(/请在 \d\d:\d\d 前支付，逾时座位将释放/).waitFor();
+    expect(await page.getByTestId(`pay-${orderNo}`).filter({ visible: true }).count()).toBe(1);
+    await shot('24-orders-unpaid');
+
+    // 取消订单 asks first; saying no keeps the order.
+    await page.getByTestId(`cancel-${orderNo}`).filter({ visible: true }).click();
+    await text('确定取消这个订单吗？座位将被释放。').waitFor();
+    await shot('25-orders-cancel-confirm');
+    await page.getByText('取消', { exact: true }).filter({ visible: true }).last().click();
+    await text('确定取消这个订单吗？座位将被释放。').waitFor({ state: 'hidden' });
+    expect((await db.query('SELECT status FROM orders WHERE id = $1', [Number(id)])).rows[0].status).toBe('PENDING');
+
+    // Saying yes cancels it: the row says 已取消, its buttons are gone, the seat is free again.
+    await page.getByTestId(`cancel-${orderNo}`).filter({ visible: true }).click();
+    await page.getByText('确定', { exact: true }).filter({ visible: true }).last().click();
+    await page.getByTestId(`order-${orderNo}`).filter({ visible: true, hasText: '已取消' }).waitFor();
+    expect(await page.getByTestId(`cancel-${orderNo}`).filter({ visible: true }).count()).toBe(0);
+    expect((await db.query('SELECT status, cancel_reason FROM orders WHERE id = $1', [Number(id)])).rows[0]).toEqual({ status: 'CANCELLED', cancel_reason: 'BY_TRAVELLER' });
+    expect(Number((await db.query('SELECT locked FROM trip WHERE id = $1', [trip])).rows[0].locked)).toBe(lockedBefore - 1);
+    await shot('26-orders-cancelled');
   });
 
   it('shows a sold-out trip, and a sentence when the last seats go while confirming', async () => {

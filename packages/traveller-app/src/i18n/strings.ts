@@ -103,6 +103,9 @@ export const STRINGS = {
   paying: { zh: '支付中…', en: 'Paying…' },
   cancelOrder: { zh: '取消订单', en: 'Cancel order' },
   cancelConfirm: { zh: '确定取消这个订单吗？座位将被释放。', en: 'Cancel this order? The seats will be released.' },
+  holdEnded: { zh: '支付超时，座位已释放', en: 'Not paid in time; the seats are released' },
+  orderCancelled: { zh: '订单已取消，座位已释放', en: 'Order cancelled; the seats are released' },
+  payBefore: { zh: '请在 {time} 前支付，逾时座位将释放', en: 'Pay before {time} or the seats are released' },
   orderNo: { zh: '订单号', en: 'Order no.' },
 
   orderTitle: { zh: '订单详情', en: 'Order' },
@@ -129,6 +132,7 @@ export const STRINGS = {
   refundAmountBack: { zh: '退回 {amount}，手续费 {fee}', en: '{amount} back, fee {fee}' },
 
   ticket_ACTIVE: { zh: '待使用', en: 'Ready to use' },
+  ticketPartlyUsed: { zh: '部分已使用', en: 'Partly used' },
   ticket_REDEEMED: { zh: '已使用', en: 'Used' },
   ticket_REFUNDING: { zh: '退款中', en: 'Refunding' },
   ticket_REFUNDED: { zh: '已退款', en: 'Refunded' },

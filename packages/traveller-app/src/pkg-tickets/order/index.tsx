@@ -124,7 +124,14 @@ export default function OrderPage() {
       ) : null}
       {order.status === 'PENDING' ? (
         <Btn kind='ghost' onClick={async () => {
-          try { await gql(CancelOrderDocument, { orderId: order.id }); } catch { /* shown on reload */ }
+          // Asks first, as the pay page and the orders list do; a refusal is said, not swallowed.
+          const { confirm } = await Taro.showModal({ title: t('cancelOrder'), content: t('cancelConfirm'), confirmText: t('ok'), cancelText: t('cancel') });
+          if (!confirm) return;
+          try {
+            await gql(CancelOrderDocument, { orderId: order.id });
+          } catch (err) {
+            void Taro.showToast({ title: describeError(err, lang), icon: 'none' });
+          }
           void reload();
         }}>{t('cancelOrder')}</Btn>
       ) : null}

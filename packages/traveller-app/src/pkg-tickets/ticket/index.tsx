@@ -155,6 +155,9 @@ export default function TicketPage() {
   if (!shown && !error) return <View className='page'><Loading text={t('loading')} /></View>;
   if (!shown) return <View className='page'><Notice>{describeError(error, lang)}</Notice><Btn kind='secondary' onClick={() => void refresh()}>{t('retry')}</Btn></View>;
   const tk = shown.ticket;
+  // A pass with some lines used and some left is "部分已使用", not "待使用" (its lines below say which).
+  const partlyUsed = tk?.status === 'ACTIVE' && tk.lines.some((l) => l.usesLeft < l.usesTotal);
+  const statusText = tk ? (partlyUsed ? t('ticketPartlyUsed') : t(`ticket_${tk.status}` as 'ticket_ACTIVE')) : '';
   // The code for this moment, from the device (the server's last payload only without offline material).
   const local = walletQrCode(materialOf(shown));
   const payload = local?.payload ?? (tk && tk.status !== 'ACTIVE' ? null : shown.payload);
@@ -181,9 +184,9 @@ export default function TicketPage() {
             <Text className='hint'>{t('qrHint')}</Text>
           </View>
         ) : (
-          <Notice kind='info'>{tk ? t(`ticket_${tk.status}` as 'ticket_ACTIVE') : ''} {t('qrUnavailable')}</Notice>
+          <Notice kind='info'>{statusText} {t('qrUnavailable')}</Notice>
         )}
-        {tk ? <Text className='hint'>{t(`ticket_${tk.status}` as 'ticket_ACTIVE')} · {t('validUntil', { time: dateTime(tk.validUntil) })} · {tk.code}</Text> : null}
+        {tk ? <Text className='hint' data-testid='ticket-status'>{statusText} · {t('validUntil', { time: dateTime(tk.validUntil) })} · {tk.code}</Text> : null}
       </Card>
       {tk?.lines.length ? (
         <Card title={t('usage')} className='ticket-lines'>
