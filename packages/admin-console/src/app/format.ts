@@ -80,6 +80,20 @@ export function label(group: keyof typeof LABELS, value: string | null | undefin
   return (LABELS[group] as Record<string, string>)[value] ?? value;
 }
 
+/** What WeChat Pay's refund results mean for an operator (the server keeps WeChat's own word). */
+const REFUND_FAILURES: Record<string, string> = {
+  ABNORMAL: '微信支付退款异常（ABNORMAL）：多为收款卡已注销或冻结，需在商户平台人工处理后再重试',
+  CLOSED: '微信支付已关闭此退款（CLOSED），款项未退出，可重试退款',
+};
+
+/** A refund's failure reason in Chinese; reasons this console does not know are shown as the gateway gave them. */
+export function refundFailureText(reason: string | null | undefined): string | null {
+  if (!reason) return null;
+  const status = /^WeChat Pay answered (\w+)/.exec(reason)?.[1];
+  if (status && REFUND_FAILURES[status]) return REFUND_FAILURES[status];
+  return `网关返回：${reason}`;
+}
+
 /** Options for a Select from a LABELS group. */
 export function options(group: keyof typeof LABELS): { value: string; label: string }[] {
   return Object.entries(LABELS[group]).map(([value, l]) => ({ value, label: l }));

@@ -4,7 +4,7 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { runOp, useQuery } from '../../app/api';
 import { EditOnly, PageHeader, QueryError } from '../../app/common';
-import { hkTime, label, money } from '../../app/format';
+import { hkTime, label, money, refundFailureText } from '../../app/format';
 import { ReasonModal } from '../../app/reason-modal';
 import { OrderDrawer } from '../components/order-drawer';
 import {
@@ -110,7 +110,7 @@ export default function OrderPage({ id }: { id: string }) {
               { title: '票', dataIndex: 'ticketCodes', render: (v: string[]) => v.join('、') || '—' },
               { title: '退回', dataIndex: 'amount', render: (v: number, r) => money(v, r.currency) },
               { title: '手续费', dataIndex: 'fee', render: (v: number, r) => money(v, r.currency) },
-              { title: '状态', dataIndex: 'status', render: (v: string, r) => <Space direction="vertical" size={0}><Tag color={v === 'FAILED' ? 'red' : v === 'SUCCEEDED' ? 'green' : 'gold'}>{label('refundStatus', v)}</Tag>{r.failureReason ? <Typography.Text type="secondary">{r.failureReason}</Typography.Text> : null}</Space> },
+              { title: '状态', dataIndex: 'status', render: (v: string, r) => <Space direction="vertical" size={0}><Tag color={v === 'FAILED' ? 'red' : v === 'SUCCEEDED' ? 'green' : 'gold'}>{label('refundStatus', v)}</Tag>{r.failureReason ? <Typography.Text type="secondary">{refundFailureText(r.failureReason)}</Typography.Text> : null}</Space> },
               { title: '发起', dataIndex: 'requestedBy', render: (v: string | null) => (v ? actorText(v) : '—') },
               { title: '时间', dataIndex: 'createdAt', render: (v: string) => hkTime(v, true) },
               { title: '', width: 100, render: (_, r) => (r.status === 'FAILED' && !d.refunds.some((x) => x.id !== r.id && Number(x.id) > Number(r.id) && x.ticketCodes.join() === r.ticketCodes.join()) ? (
