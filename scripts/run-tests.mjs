@@ -47,6 +47,10 @@ jest('shared');
 jest('server');
 for (const id of (process.env.STORIES ?? '004,010').split(',').filter(Boolean)) story(id);
 
+// Issue 9: a short run of every `pnpm bench` scenario against the real server, PostgreSQL and Redis
+// (small counts; invariants and "every request answered" only, no timing asserts): one check.
+check('bench smoke: every scenario, correctness only', 'server', ['bench', '--', '--smoke']);
+
 // Front-end tiers (docs/apps.md): vitest suites report through their JSON reporter; a build or a
 // check counts as one test that passed or failed.
 function vitest(pkg, label, extra = []) {
