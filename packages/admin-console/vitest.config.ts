@@ -5,7 +5,7 @@ export default defineConfig({
   plugins: [react()],
   test: {
     include: ['src/**/*.spec.{ts,tsx}', 'test/**/*.spec.{ts,tsx}'],
-    environment: 'jsdom',
+    environment: './test/jsdom-environment.ts',
     setupFiles: ['test/setup.ts'],
     testTimeout: 20000,
     css: false,
