@@ -119,6 +119,7 @@ export type OrderItemInput = {
 };
 
 export type PassengerCountInput = {
+  /** 0–99 (summed per type) */
   count: Scalars['Int']['input'];
   type: PassengerType;
 };

@@ -21,6 +21,7 @@ import { IdentityResolver } from '../modules/identity/api/identity.resolver.js';
 import { SavedPassengerResolver } from '../modules/passengers/api/saved-passenger.resolver.js';
 import { NotificationResolver } from '../modules/notifications/api/notification.resolver.js';
 import { OFFLINE_RESOLVERS } from '../modules/offline/api/offline.resolver.js';
+import { validateArgument } from './validate-argument.js';
 
 /** The committed SDL, at the repository root. */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../../../schema.graphql', import.meta.url));
@@ -34,7 +35,8 @@ export function buildAppSchema(pubSub: AppPubSub | undefined, emit = false): Pro
   return buildSchema({
     resolvers: RESOLVERS as unknown as [Function, ...Function[]],
     pubSub: pubSub as never,
-    validate: { forbidUnknownValues: false },
+    // Same rules as type-graphql's `validate: { forbidUnknownValues: false }`, without its per-request dynamic import.
+    validateFn: validateArgument,
     emitSchemaFile: emit ? { path: SCHEMA_FILE, sortedSchema: true } : false,
   });
 }

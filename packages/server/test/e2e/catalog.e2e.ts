@@ -66,7 +66,11 @@ describe('catalog search (US-010 A)', () => {
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     const empty = await search({ origin: 'SZX', destination: 'HKG', date: hkDate(1), passengers: [{ type: 'ADULT', count: 0 }] });
     expect(empty.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
-    for (const r of [unknown, past, bad, empty]) {
+    const huge = await search({ origin: 'SZX', destination: 'HKG', date: hkDate(1), passengers: [{ type: 'ADULT', count: 100 }] });
+    expect(huge.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    const negative = await search({ origin: 'SZX', destination: 'HKG', date: hkDate(1), passengers: [{ type: 'ADULT', count: -1 }] });
+    expect(negative.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    for (const r of [unknown, past, bad, empty, huge, negative]) {
       expect(r.status).toBeLessThan(500);
       expect(JSON.stringify(r.errors)).not.toContain('stacktrace');
     }

@@ -284,14 +284,18 @@ export class CatalogService {
   }
 }
 
-/** Validates the party: counts are whole, non-negative, and at least one passenger travels. */
+/** The largest count of one passenger type a search takes (orders have their own, lower, setting). */
+const MAX_COUNT_PER_TYPE = 99;
+
+/** Validates the party: counts are whole, 0–99, and at least one passenger travels. */
 export function toParty(passengers: Array<{ type: PassengerType; count: number }>): Party {
   const party: Party = {};
   for (const p of passengers) {
-    if (!Number.isInteger(p.count) || p.count < 0) {
-      throw new AppError('BAD_USER_INPUT', 'Passenger counts must be whole numbers ≥ 0', { field: 'passengers' });
+    const total = (party[p.type] ?? 0) + p.count;
+    if (!Number.isInteger(p.count) || p.count < 0 || total > MAX_COUNT_PER_TYPE) {
+      throw new AppError('BAD_USER_INPUT', `Passenger counts must be whole numbers from 0 to ${MAX_COUNT_PER_TYPE}`, { field: 'passengers' });
     }
-    party[p.type] = (party[p.type] ?? 0) + p.count;
+    party[p.type] = total;
   }
   if (!Object.values(party).some((n) => (n ?? 0) > 0)) {
     throw new AppError('BAD_USER_INPUT', 'At least one passenger is needed', { field: 'passengers' });

@@ -1,5 +1,4 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Max, Min } from 'class-validator';
 import { PASSENGER_TYPES, type PassengerType } from '@deeptravel/shared';
 
 /** GraphQL enum of passenger types. */
@@ -117,7 +116,7 @@ export class BlackoutDay {
 @InputType()
 export class PassengerCountInput {
   @Field(() => PassengerTypeEnum) type!: PassengerType;
-  @Field(() => Int) @Min(0) @Max(99) count!: number;
+  @Field(() => Int, { description: '0–99 (summed per type)' }) count!: number;
 }
 
 @InputType()
