@@ -206,6 +206,52 @@ describe('orders that lock seats (US-010 B)', () => {
     }
   });
 
+  it('an order number that is already taken is drawn again: the order is made once, with seats taken once', async () => {
+    // Order numbers are random (10 digits a day). A trigger forces the next inserts onto an existing
+    // number, as a real collision would: the unique constraint aborts the statement (one-trip order)
+    // or the transaction (a pass), and the service draws another number.
+    const trip = await addTrip(s, 10);
+    const first = await create({ items: [{ productId: '1', tripId: String(trip) }] });
+    const taken = first.data.createOrder.orderNo as string;
+    // A sequence counts the attempts (nextval is not undone by the rollback of a failed attempt):
+    // attempts up to test_collide.upto get the taken number.
+    await s.app.db.query(`CREATE SEQUENCE test_collide_seq`);
+    await s.app.db.query(`CREATE TABLE test_collide (upto int NOT NULL, order_no varchar NOT NULL)`);
+    await s.app.db.query(`CREATE OR REPLACE FUNCTION test_collide() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE c test_collide%ROWTYPE;
+      BEGIN
+        SELECT * INTO c FROM test_collide;
+        IF FOUND AND nextval('test_collide_seq') <= c.upto THEN NEW.order_no := c.order_no; END IF;
+        RETURN NEW;
+      END $$`);
+    await s.app.db.query(`CREATE TRIGGER test_collide BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION test_collide()`);
+    try {
+      // The one-trip order (one autocommit statement) collides twice, then gets a fresh number.
+      await s.app.db.query(`INSERT INTO test_collide VALUES (2, $1)`, [taken]);
+      const seat = await create({ items: [{ productId: '1', tripId: String(trip), qty: 2 }] });
+      expect(seat.errors).toBeUndefined();
+      expect(seat.data.createOrder.orderNo).toMatch(/^DT\d{16}$/);
+      expect(seat.data.createOrder.orderNo).not.toBe(taken);
+      expect(await tripCounters(s, trip)).toEqual({ capacity: 10, sold: 0, locked: 3 });
+      const [{ attempts }] = await s.app.db.query<{ attempts: number }>(`SELECT last_value::int AS attempts FROM test_collide_seq`);
+      expect(attempts).toBe(3);
+
+      // A pass (the transaction path) collides once.
+      await s.app.db.query(`UPDATE test_collide SET upto = 4`);
+      const pass = await s.rest('POST', '/orders', { items: [{ product_id: 101, qty: 1, travel_date: hkDate(8) }] });
+      expect(pass.status).toBe(200);
+      expect(pass.body.out_trade_no).toMatch(/^DT\d{16}$/);
+      expect(pass.body.out_trade_no).not.toBe(taken);
+      const [{ n }] = await s.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE order_no = $1`, [taken]);
+      expect(n).toBe(1);
+    } finally {
+      await s.app.db.query('DROP TRIGGER test_collide ON orders');
+      await s.app.db.query('DROP FUNCTION test_collide()');
+      await s.app.db.query('DROP TABLE test_collide');
+      await s.app.db.query('DROP SEQUENCE test_collide_seq');
+    }
+  });
+
   it('a promotion with a usage cap of 5 is used exactly 5 times under 50 concurrent orders', async () => {
     const now = s.clock.now();
     await s.app.db.query(

@@ -130,6 +130,12 @@ export function isIdempotencyConflict(err: unknown): boolean {
   return e?.code === '23505' && e.constraint === 'orders_traveller_id_idempotency_key_unique';
 }
 
+/** True for the error of an order number that is already taken (random numbers: draw another). */
+export function isOrderNoCollision(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && e.constraint === 'orders_order_no_unique';
+}
+
 /** The orders module's SQL. */
 export const orderRepository = {
   async byId(sql: Sql, id: number, forUpdate = false): Promise<OrderRecord | null> {
