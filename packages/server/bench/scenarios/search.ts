@@ -14,7 +14,8 @@ import { diffCounters, readCounters, type CounterDiff } from '../lib/db.js';
 import { startBenchEnv } from '../lib/env.js';
 import { startHttpFloor } from '../lib/floor-http.js';
 import { runLoad, type LoadJob, type LoadRequest } from '../lib/load.js';
-import { machineCpu, sleep } from '../lib/proc.js';
+import { runWrk, wrkAvailable } from '../lib/wrk.js';
+import { machineCpu, procTreeCpuSeconds, sleep } from '../lib/proc.js';
 import { num, ratio } from '../lib/report.js';
 import { figuresOf, type RunFigures } from '../lib/stats.js';
 import { checkLines, dateIn, figuresTable, gql, loadLine, nonOk, outcomesText, sortChecks, type Check } from './common.js';
@@ -74,6 +75,23 @@ interface SearchRun {
   pg: CounterDiff | null;
 }
 
+/** Which load generator measures: ours (one row per request) or wrk (`--wrk`: aggregates, far less CPU). */
+type Generator = 'node' | 'wrk';
+
+function generatorOf(opts: BenchOptions): Generator {
+  if (!opts.args.wrk) return 'node';
+  if (!wrkAvailable()) throw new Error('--wrk needs Debian\'s wrk (apt-get install wrk)');
+  return 'wrk';
+}
+
+/** The measured run against host:port with the chosen generator (wrk runs for the job's --seconds, closed loop). */
+async function measure(opts: BenchOptions, host: string, port: number, job: Omit<LoadJob, 'host' | 'port'>): Promise<RunFigures> {
+  if (generatorOf(opts) === 'node') return figuresOf(await runLoad({ ...job, host, port }));
+  if (job.mode !== 'closed') throw new Error('--wrk measures closed loop only (no --rate)');
+  const distinct = job.requests.slice(0, new Set(job.requests.map((r) => r.body)).size);
+  return runWrk({ host, port, connections: job.connections, requests: distinct, seconds: numArg(opts, 'seconds', 10), timeoutMs: job.timeoutMs });
+}
+
 /** One server (WORKERS=n), warmed, then the load. */
 async function searchAgainstServer(opts: BenchOptions, name: string, workers: number, job: Omit<LoadJob, 'host' | 'port'>, style: SearchStyle): Promise<SearchRun> {
   const env = await startBenchEnv({ logName: `${name}-w${workers}-${opts.stamp}`, serverEnv: workers > 1 ? { WORKERS: String(workers) } : {} });
@@ -87,11 +105,11 @@ async function searchAgainstServer(opts: BenchOptions, name: string, workers: nu
   const countPg = workers === 1 && !opts.smoke;
   if (countPg) await sleep(11_000);
   const c0 = countPg ? await readCounters(env.db) : null;
-  const cpu0 = server.child.cpuSeconds();
+  const cpu0 = procTreeCpuSeconds(server.child.pid);
   const m0 = machineCpu();
-  const figures = figuresOf(await runLoad({ ...job, host: server.host, port: server.port }));
+  const figures = await measure(opts, server.host, server.port, job);
   const m1 = machineCpu();
-  const cpu1 = server.child.cpuSeconds();
+  const cpu1 = procTreeCpuSeconds(server.child.pid);
   if (countPg) await sleep(11_000);
   const pg = c0 ? diffCounters(c0, await readCounters(env.db)) : null;
   // After the run: the answers really were search results (not errors with HTTP 200).
@@ -100,8 +118,8 @@ async function searchAgainstServer(opts: BenchOptions, name: string, workers: nu
   await server.stop();
   return {
     figures,
-    // With WORKERS > 1 the children are not counted by the primary's /proc entry: null then.
-    serverCpuSeconds: workers === 1 && cpu0 !== null && cpu1 !== null ? Math.round((cpu1 - cpu0) * 100) / 100 : null,
+    // The primary and its workers (WORKERS > 1): node:cluster forks them as direct children.
+    serverCpuSeconds: cpu0 !== null && cpu1 !== null ? Math.round((cpu1 - cpu0) * 100) / 100 : null,
     machineBusyShare: m0 && m1 ? (m1.busy - m0.busy) / (m1.total - m0.total) : null,
     warm,
     readyMs: server.readyMs,
@@ -124,6 +142,7 @@ function loadJob(opts: BenchOptions): { job: Omit<LoadJob, 'host' | 'port'>; des
     ? { mode: 'rate', rate, connections, requests: searchRequests(n, style), timeoutMs: 10_000, maxDurationMs: seconds * 1000 + 15_000 }
     : { mode: 'closed', connections, requests: searchRequests(n, style), timeoutMs: 10_000, maxDurationMs: 180_000 };
   const how = style === 'app' ? "the traveller app's persisted SearchOffers (response cache)" : 'a free-form search document (executed every time)';
+  if (generatorOf(opts) === 'wrk') return { job, describe: `${how}; wrk, closed loop for ${seconds} s over ${connections} keep-alive connections` };
   return { job, describe: `${how}; ` + (rate ? `${num(n)} requests at ${num(rate)}/s (open loop) over ${connections} keep-alive connections` : `${num(n)} requests, closed loop (max throughput) over ${connections} keep-alive connections`) };
 }
 
@@ -138,6 +157,7 @@ export const search: Scenario = {
     '--seconds N      duration in rate mode (default 10)',
     '--workers N      WORKERS of the server (default 1)',
     "--free-form      send a free-form document, executed on every request (default: the app's persisted SearchOffers, which the server answers from its response cache)",
+    '--wrk            measure with wrk (closed loop for --seconds; far less CPU than the Node load generator) instead of the Node load generator',
   ],
   async run(opts: BenchOptions): Promise<ScenarioOutcome> {
     const load0 = loadavg();
@@ -150,7 +170,7 @@ export const search: Scenario = {
     const fl = await startHttpFloor();
     defer('stop http floor', () => fl.stop());
     await runLoad({ ...job, host: fl.host, port: fl.port, mode: 'closed', requests: job.requests.slice(0, 3000), maxDurationMs: 30_000 });
-    const floor = figuresOf(await runLoad({ ...job, host: fl.host, port: fl.port }));
+    const floor = await measure(opts, fl.host, fl.port, job);
     await fl.stop();
     opts.log(`  ${num(floor.throughput)}/s, p95 ${num(floor.latency.p95, 1)} ms`);
 
@@ -173,7 +193,7 @@ export const search: Scenario = {
       '',
       `outcomes (server): ${outcomesText(f)}`,
       `PostgreSQL during the run: ${s.pg ? `${num(s.pg.xacts)} transactions over ${num(s.pg.seconds, 1)} s (≈ ${num(s.pg.xacts / f.requests, 2)} per search, background included); tables read: ${Object.entries(s.pg.tables).map(([k, v]) => `${k} ${num(v.scans)}`).join(', ')}` : '–'}`,
-      `CPU: server process ${num(s.serverCpuSeconds, 1)} s${workers > 1 ? ' (workers not counted)' : ''}; machine ${s.machineBusyShare !== null ? num(s.machineBusyShare * 100) : '–'} % busy during the run`,
+      `CPU: server processes ${num(s.serverCpuSeconds, 1)} s${workers > 1 ? ' (primary and workers)' : ''}; machine ${s.machineBusyShare !== null ? num(s.machineBusyShare * 100) : '–'} % busy during the run`,
       '',
       'targets (PRODUCT.md):',
       ...checkLines(checks),
@@ -182,11 +202,16 @@ export const search: Scenario = {
   },
 };
 
+/** Cores the server processes used on average during the measured run. */
+function coresOf(run: SearchRun): string {
+  return run.serverCpuSeconds !== null && run.figures.drainMs > 0 ? num(run.serverCpuSeconds / (run.figures.drainMs / 1000), 2) : '–';
+}
+
 export const workersScenario: Scenario = {
   name: 'workers',
   title: 'The search load against WORKERS=1 and WORKERS=2 (node:cluster): scaling ratio',
   smokeArgs: { requests: '600' },
-  options: ['(takes --connections, --requests, --rate, --seconds as search does)'],
+  options: ['(takes --connections, --requests, --rate, --seconds, --free-form and --wrk as search does)'],
   async run(opts: BenchOptions): Promise<ScenarioOutcome> {
     const load0 = loadavg();
     const { job, describe } = loadJob(opts);
@@ -196,7 +221,7 @@ export const workersScenario: Scenario = {
     const fl = await startHttpFloor();
     defer('stop http floor', () => fl.stop());
     await runLoad({ ...job, host: fl.host, port: fl.port, mode: 'closed', requests: job.requests.slice(0, 3000), maxDurationMs: 30_000 });
-    const floor = figuresOf(await runLoad({ ...job, host: fl.host, port: fl.port }));
+    const floor = await measure(opts, fl.host, fl.port, job);
     await fl.stop();
     opts.log(`WORKERS=1: ${describe} …`);
     const one = await searchAgainstServer(opts, 'workers', 1, job, styleOf(opts));
@@ -217,6 +242,7 @@ export const workersScenario: Scenario = {
       '',
       figuresTable({ label: 'WORKERS=2', f: two.figures }, [{ label: 'WORKERS=1', f: one.figures }, { label: 'floor: bare http', f: floor }]),
       '',
+      `server cores used (CPU-s ÷ run time): WORKERS=1 ${coresOf(one)}, WORKERS=2 ${coresOf(two)}; load generator: ${num(one.figures.clientCpuSeconds, 2)} / ${num(two.figures.clientCpuSeconds, 2)} CPU-s`,
       `machine busy during the run: WORKERS=1 ${one.machineBusyShare !== null ? num(one.machineBusyShare * 100) : '–'} %, WORKERS=2 ${two.machineBusyShare !== null ? num(two.machineBusyShare * 100) : '–'} %`,
       '',
       'targets (PRODUCT.md):',
