@@ -194,30 +194,79 @@ export const orderRepository = {
   },
 
   /**
-   * The whole createOrder for one trip, as ONE statement outside any transaction (autocommit): the
-   * seats are taken by the conditional UPDATE and the order and its rows are inserted only from that
-   * UPDATE's row, so either all of it is written or none of it (a statement is atomic). No seats:
-   * `'NO_SEATS'` and nothing written. An idempotency key already used: the unique constraint aborts
-   * the statement (`isIdempotencyConflict`), again with nothing written. One round trip instead of
-   * BEGIN · insert · UPDATE · COMMIT (docs/performance.md, "fourth pass").
+   * One-trip orders, one or many (a group commit), as ONE statement outside any transaction
+   * (autocommit), so all of it is written or none of it. Per trip, the seats of all its orders here
+   * are taken by one conditional UPDATE; only the orders of trips whose UPDATE succeeded are inserted,
+   * with their history rows, lines, passengers and `order.created` events. The trip rows are locked
+   * first in `tripIdsInLockOrder` (the order every transaction takes trip rows in), so two of these
+   * statements, or one and a seat transaction, never deadlock; and they stay locked only for this one
+   * statement and its commit.
+   *
+   * Returns each order's record with its lines, in the given order, or null where its trip had no
+   * seats for all of this statement's orders on it (or was not on sale): nothing of those was written.
+   * An idempotency key already used, or an order number taken, aborts the whole statement through the
+   * unique constraint (isIdempotencyConflict, isOrderNoCollision), again with nothing written.
    */
-  async insertPendingOrderTakingSeats(sql: Sql, o: PendingOrderRow, seats: { tripId: number; qty: number }): Promise<CreatedOrder | 'NO_SEATS'> {
-    const rows = await sql.query<CreatedOrder>(
-      `WITH seat AS (
-         UPDATE trip SET locked = locked + $17, updated_at = $10
-          WHERE id = $16 AND status = 'SCHEDULED' AND departure_at > $10 AND capacity - sold - locked >= $17
-          RETURNING id),
+  async insertPendingOrdersTakingSeats(
+    sql: Sql,
+    orders: ReadonlyArray<{ row: PendingOrderRow; tripId: number; qty: number }>,
+    tripIdsInLockOrder: readonly number[],
+  ): Promise<Array<CreatedOrder | null>> {
+    const input = orders.map(({ row: o, tripId, qty }) => ({
+      orderNo: o.orderNo, travellerId: o.travellerId, currency: o.currency, totalAmount: o.totalAmount, discountAmount: o.discountAmount,
+      lockExpireAt: o.lockExpireAt, idempotencyKey: o.idempotencyKey, promotionId: o.promotionId, snapshot: o.snapshot, now: o.now, actor: o.actor,
+      lines: o.lines, passengers: o.passengers, createdTopic: o.createdTopic, createdDelivered: o.createdDelivered, tripId, qty,
+    }));
+    const rows = await sql.query<CreatedOrder & { k: number }>(
+      `WITH input AS MATERIALIZED (
+         SELECT e.k::int AS k, e.o FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(o, k)),
+       need AS (
+         SELECT (o->>'tripId')::int AS trip_id, sum((o->>'qty')::int)::int AS qty, max((o->>'now')::timestamptz) AS now FROM input GROUP BY 1),
+       lk AS MATERIALIZED (
+         SELECT t.id FROM unnest($2::int[]) WITH ORDINALITY AS u(id, n) JOIN trip t ON t.id = u.id ORDER BY u.n FOR UPDATE OF t),
+       seat AS (
+         UPDATE trip SET locked = trip.locked + need.qty, updated_at = need.now
+           FROM lk JOIN need ON need.trip_id = lk.id
+          WHERE trip.id = lk.id AND trip.status = 'SCHEDULED' AND trip.departure_at > need.now AND trip.capacity - trip.sold - trip.locked >= need.qty
+          RETURNING trip.id),
        ins AS (
          INSERT INTO orders (order_no, traveller_id, status, currency, total_amount, discount_amount, lock_expire_at, idempotency_key,
                              promotion_id, snapshot, created_at, updated_at)
-         SELECT $1::varchar, $2::int, 'PENDING', $3::varchar, $4::int, $5::int, $6::timestamptz, $7::varchar, $8::int, $9::jsonb, $10::timestamptz, $10::timestamptz
-           FROM seat
+         SELECT o->>'orderNo', (o->>'travellerId')::int, 'PENDING', o->>'currency', (o->>'totalAmount')::int, (o->>'discountAmount')::int,
+                (o->>'lockExpireAt')::timestamptz, o->>'idempotencyKey', (o->>'promotionId')::int, o->'snapshot', (o->>'now')::timestamptz, (o->>'now')::timestamptz
+           FROM input WHERE (o->>'tripId')::int IN (SELECT id FROM seat) ORDER BY k
          RETURNING *),
-       ${ORDER_CHILD_ROWS}
-       SELECT ${ORDER_COLUMNS}, ${CREATED_LINES} FROM ins`,
-      [...pendingOrderParams(o), seats.tripId, seats.qty],
+       mine AS (SELECT ins.id AS order_id, input.k, input.o FROM ins JOIN input ON input.o->>'orderNo' = ins.order_no),
+       h AS (
+         INSERT INTO state_transition (entity_type, entity_id, from_state, to_state, actor, reason, at)
+         SELECT 'order', order_id, NULL, 'PENDING', o->>'actor', NULL, (o->>'now')::timestamptz FROM mine ORDER BY k),
+       li AS (
+         INSERT INTO order_item (order_id, product_id, trip_id, travel_date, product_name, passenger_type, qty, unit_price, discount, subtotal, price_lines)
+         SELECT mine.order_id, (l.v->>'productId')::int, (l.v->>'tripId')::int, (l.v->>'travelDate')::date, l.v->>'productName', l.v->>'passengerType',
+                (l.v->>'qty')::int, (l.v->>'unitPrice')::int, (l.v->>'discount')::int, (l.v->>'subtotal')::int, '[]'::jsonb
+           FROM mine, jsonb_array_elements(mine.o->'lines') WITH ORDINALITY AS l(v, n) ORDER BY mine.k, l.n
+         RETURNING id, order_id, product_id, trip_id, travel_date, product_name, passenger_type, qty, unit_price, discount, subtotal),
+       pa AS (
+         INSERT INTO order_passenger (order_id, name, passenger_type, phone)
+         SELECT mine.order_id, p.v->>'name', p.v->>'type', p.v->>'phone'
+           FROM mine, jsonb_array_elements(mine.o->'passengers') WITH ORDINALITY AS p(v, n) ORDER BY mine.k, p.n),
+       ev AS (
+         INSERT INTO outbox_event (topic, payload, available_at, status, delivered_at)
+         SELECT o->>'createdTopic', jsonb_build_object('orderId', order_id, 'travellerId', (o->>'travellerId')::int, 'totalAmount', (o->>'totalAmount')::int),
+                (o->>'now')::timestamptz, CASE WHEN (o->>'createdDelivered')::boolean THEN 'DELIVERED' ELSE 'PENDING' END,
+                CASE WHEN (o->>'createdDelivered')::boolean THEN (o->>'now')::timestamptz END
+           FROM mine ORDER BY k)
+       SELECT mine.k, ${ORDER_COLUMNS},
+              (SELECT COALESCE(jsonb_agg(jsonb_build_object(
+                 'id', li.id, 'orderId', li.order_id, 'productId', li.product_id, 'tripId', li.trip_id, 'travelDate', li.travel_date::text,
+                 'productName', li.product_name, 'passengerType', li.passenger_type, 'qty', li.qty, 'unitPrice', li.unit_price,
+                 'discount', li.discount, 'subtotal', li.subtotal) ORDER BY li.id), '[]'::jsonb) FROM li WHERE li.order_id = ins.id) AS "createdLines"
+         FROM ins JOIN mine ON mine.order_id = ins.id`,
+      [JSON.stringify(input), tripIdsInLockOrder],
     );
-    return rows[0] ?? 'NO_SEATS';
+    const out = new Array<CreatedOrder | null>(orders.length).fill(null);
+    for (const { k, ...order } of rows) out[k - 1] = order;
+    return out;
   },
 
   /** Moves an order from one status to another only if it is still in `from` (no lost updates). */

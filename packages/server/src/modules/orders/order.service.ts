@@ -5,11 +5,12 @@ import { addDays, isLocalDate, localDateOf, Money, PASSENGER_TYPES, startOfLocal
 import type { RequestContext } from '../../app/context.js';
 import type { TxSql } from '../../common/db/sql.js';
 import { AppError, isRetryableDbError } from '../../common/errors.js';
+import { GroupCommitter } from '../../common/db/group-commit.js';
 import { recordTransition } from '../../common/outbox/state-history.js';
 import { requireTraveller } from '../identity/auth.service.js';
 import { MAX_DAYS_AHEAD } from '../catalog/catalog.service.js';
 import { loadProductsForSale, loadTripsForSale, type ProductForSale } from '../catalog/product-for-sale.js';
-import { ExpiredLocksHeld, type InventoryClaim, type InventoryService } from '../inventory/inventory.service.js';
+import { claimKey, ExpiredLocksHeld, type InventoryClaim, type InventoryService } from '../inventory/inventory.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { applyPromotion, priceItems, PricingError, type PricedLine } from './order-pricing.js';
 import { isIdempotencyConflict, isOrderNoCollision, orderRepository, type CreatedOrder, type OrderRecord, type OrderSnapshot, type PendingOrderRow } from './order.repository.js';
@@ -37,6 +38,25 @@ export interface CreateOrderInput {
 export const ORDER_EVENTS = { created: 'order.created', cancelled: 'order.cancelled' } as const;
 
 const PHONE_RE = /^\+?[0-9][0-9 -]{4,19}$/;
+
+/** Group commit of one-trip orders (see OrderService.seatOrders): groups committed at once, and the most orders in one. */
+const ORDER_GROUPS_IN_FLIGHT = 4;
+const ORDER_GROUP_MAX = 32;
+
+/** One one-trip order waiting for its group commit. */
+interface SeatOrderJob {
+  ctx: RequestContext;
+  row: PendingOrderRow;
+  claim: InventoryClaim;
+}
+
+/** One-trip orders in one statement, their trips locked in claim-key order (InventoryService.lock/release). */
+function insertSeatOrders(ctx: RequestContext, jobs: SeatOrderJob[]): Promise<Array<CreatedOrder | null>> {
+  const lockOrder = [...new Map(jobs.map((j) => [claimKey(j.claim), j.claim.tripId!])).entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, tripId]) => tripId);
+  return orderRepository.insertPendingOrdersTakingSeats(ctx.app.db, jobs.map((j) => ({ row: j.row, tripId: j.claim.tripId!, qty: j.claim.qty })), lockOrder);
+}
 
 /** Raised inside the transaction when another request already owns the idempotency key. */
 class IdempotencyReplay extends Error {}
@@ -137,20 +157,47 @@ export class OrderService {
   }
 
   /**
-   * The common order (seats on one trip, no promotion) as one autocommit statement: seats, order,
-   * history, lines, passengers and event are written together or not at all. One round trip to
-   * PostgreSQL instead of four (docs/performance.md, "fourth pass").
+   * The common order (seats on one trip, no promotion): seats, order, history, lines, passengers and
+   * event in one autocommit statement, written together or not at all (docs/performance.md, "fourth
+   * pass"). Under load, concurrent ones are group-committed: one statement and one WAL flush for up
+   * to ORDER_GROUP_MAX orders ("sixth pass").
    */
   private async insertTakingSeatsAtOnce(ctx: RequestContext, row: PendingOrderRow, claim: InventoryClaim, now: Date): Promise<CreatedOrder> {
-    let order: CreatedOrder | 'NO_SEATS';
-    try {
-      order = await orderRepository.insertPendingOrderTakingSeats(ctx.app.db, row, { tripId: claim.tripId!, qty: claim.qty });
-    } catch (err) {
-      if (isIdempotencyConflict(err)) throw new IdempotencyReplay();
-      throw err;
-    }
+    const order = await this.seatOrders.submit({ ctx, row, claim });
     if (order === 'NO_SEATS') return this.inventory.refuse(ctx.app.db, claim, now);
     return order;
+  }
+
+  /**
+   * Group commit of one-trip orders. A group is one statement (insertPendingOrdersTakingSeats) that
+   * takes each trip's seats for all of the group's orders on it at once; the orders of a trip without
+   * that many seats are left out and run alone, which gives each its exact answer (an order or
+   * SOLD_OUT). A failed group (an idempotency key used twice, an order number taken, a lock wait)
+   * wrote nothing; each of its orders then runs alone too.
+   */
+  private readonly seatOrders = new GroupCommitter<SeatOrderJob, CreatedOrder | 'NO_SEATS'>({
+    maxGroup: ORDER_GROUP_MAX,
+    groupsInFlight: ORDER_GROUPS_IN_FLIGHT,
+    runAlone: async (job) => {
+      try {
+        const [order] = await insertSeatOrders(job.ctx, [job]);
+        return order ?? 'NO_SEATS';
+      } catch (err) {
+        if (isIdempotencyConflict(err)) throw new IdempotencyReplay();
+        throw err;
+      }
+    },
+    commitGroup: async (jobs) => (await insertSeatOrders(jobs[0].ctx, jobs)).map((order) => order ?? undefined),
+    onGroupFailed: (err, jobs) => {
+      // Expected: a unique key (a replayed idempotency key, an order number drawn twice) or a lock wait.
+      const expected = isIdempotencyConflict(err) || isOrderNoCollision(err) || isRetryableDbError(err);
+      jobs[0].ctx.log[expected ? 'debug' : 'error']({ err, size: jobs.length }, 'order group rolled back; each order runs alone');
+    },
+  });
+
+  /** One-trip orders queued for a group commit right now (a gauge for metrics; tests watch groups form). */
+  get ordersAwaitingGroupCommit(): number {
+    return this.seatOrders.waiting;
   }
 
   /** Any other order: the order statement, then each claim's seats or passes and the promotion, in one transaction. */

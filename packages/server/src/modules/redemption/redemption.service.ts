@@ -11,6 +11,7 @@ import { requireStaff, type StaffPrincipal } from '../merchants/staff-session.js
 import { hkDateTime } from './redemption-csv.js';
 import { lineRefusal, REFUSAL_MESSAGES, type CodeRefusal, type DenialReason, type LineRefusal } from './redemption-reasons.js';
 import { concurrentReads } from '../../common/db/concurrent-reads.js';
+import { GroupCommitter } from '../../common/db/group-commit.js';
 import { redemptionRepository as repo, type RedemptionView, type ScanLineRow, type ScanRow, type ScanTicketRow } from './redemption.repository.js';
 
 /** How long a scan may be redeemed against (then scan again: the code rotates anyway). */
@@ -32,12 +33,6 @@ interface RedeemJob {
   now: Date;
   tripId: number | null;
   codes: string[];
-}
-
-interface QueuedRedeem {
-  job: RedeemJob;
-  resolve: (r: RedemptionResult | null) => void;
-  reject: (err: unknown) => void;
 }
 
 /** Outbox topics of redemption (the notifications issue sends the traveller a message). */
@@ -132,9 +127,6 @@ function uniqueViolation(err: unknown): string | null {
  * and every attempt, allowed or denied, is written to the redemption log.
  */
 export class RedemptionService {
-  /** Redeems waiting for a group commit, and the groups being committed (see commitGrouped). */
-  private readonly redeemQueue: QueuedRedeem[] = [];
-  private groupsInFlight = 0;
   /** Concurrent redeems read their scans with one statement (made on first use, on the app's database). */
   private scanReader: ((key: { nonce: string; lineId: number }) => Promise<ScanRow | null>) | null = null;
 
@@ -251,7 +243,7 @@ export class RedemptionService {
     if (now.getTime() - new Date(scan.at).getTime() > SCAN_VALID_SECONDS * 1000) {
       return deny('SCAN_EXPIRED', 'This scan is too old; scan the code again');
     }
-    const done = await this.commitGrouped({ ctx, staff, input, scan, nonce, now, tripId, codes: scan.detail?.codes ?? [] });
+    const done = await this.redeems.submit({ ctx, staff, input, scan, nonce, now, tripId, codes: scan.detail?.codes ?? [] });
     if (done) return done;
     return this.refusal(ctx, staff, scan, nonce, input, now, tripId);
   }
@@ -265,46 +257,24 @@ export class RedemptionService {
    * is taken twice because nothing of the failed group was committed. Refusals (nothing taken) are
    * diagnosed and logged after the commit, as before.
    */
-  private commitGrouped(job: RedeemJob): Promise<RedemptionResult | null> {
-    return new Promise((resolve, reject) => {
-      this.redeemQueue.push({ job, resolve, reject });
-      this.pumpRedeems();
-    });
-  }
-
-  private pumpRedeems(): void {
-    while (this.groupsInFlight < REDEEM_GROUPS_IN_FLIGHT && this.redeemQueue.length) {
-      const group = this.redeemQueue.splice(0, REDEEM_GROUP_MAX);
-      this.groupsInFlight++;
-      void this.commitGroup(group).finally(() => {
-        this.groupsInFlight--;
-        this.pumpRedeems();
-      });
-    }
-  }
-
-  private async commitGroup(group: QueuedRedeem[]): Promise<void> {
-    const alone = (q: QueuedRedeem) => this.redeemAlone(q.job).then(q.resolve, q.reject);
-    if (group.length === 1) return alone(group[0]);
-    const db = group[0].job.ctx.app.db;
-    let results: Array<RedemptionResult | null>;
-    try {
-      results = await db.tx(async (sql) => {
+  private readonly redeems = new GroupCommitter<RedeemJob, RedemptionResult | null>({
+    maxGroup: REDEEM_GROUP_MAX,
+    groupsInFlight: REDEEM_GROUPS_IN_FLIGHT,
+    runAlone: (job) => this.redeemAlone(job),
+    commitGroup: (jobs) =>
+      jobs[0].ctx.app.db.tx(async (sql) => {
         // Every order of the group locked first, in id order (so two groups never deadlock), then each
         // ticket by its redeem: the lock order of refunds, changes and expiry, as a single redeem does.
-        const tickets = [...new Set(group.map((q) => q.job.input.ticketId))];
+        const tickets = [...new Set(jobs.map((j) => j.input.ticketId))];
         await sql.query('SELECT o.id FROM orders o JOIN ticket t ON t.order_id = o.id WHERE t.id = ANY($1::int[]) ORDER BY o.id FOR UPDATE OF o', [tickets]);
-        return this.redeemGroupInTx(sql, group.map((q) => q.job));
-      }, { lockTimeoutMs: 2000 });
-    } catch (err) {
+        return this.redeemGroupInTx(sql, jobs);
+      }, { lockTimeoutMs: 2000 }),
+    onGroupFailed: (err, jobs) => {
       // Expected: a unique key (a replay, a request racing itself) or a lock wait. Anything else is a bug to see.
       const expected = uniqueViolation(err) !== null || isRetryableDbError(err) || err instanceof AppError;
-      group[0].job.ctx.log[expected ? 'debug' : 'error']({ err, size: group.length }, 'redeem group rolled back; each redeem runs alone');
-      await Promise.all(group.map(alone));
-      return;
-    }
-    group.forEach((q, i) => q.resolve(results[i]));
-  }
+      jobs[0].ctx.log[expected ? 'debug' : 'error']({ err, size: jobs.length }, 'redeem group rolled back; each redeem runs alone');
+    },
+  });
 
   /** One redeem in its own transaction, with the coded answers of the races a group leaves to it. */
   private async redeemAlone(job: RedeemJob): Promise<RedemptionResult | null> {
