@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { assembleQrToken, parseQrToken, qrSignedPart } from '@deeptravel/shared';
 import { WebSocket } from 'ws';
+import pg from 'pg';
 import { createClient } from 'graphql-ws';
 import { hkDate, startTestServer, type TestServer } from '../support/harness.js';
+import { waitFor } from '../support/lb-cluster.js';
 import {
   buyPaid, DEMO_PASSWORD, SCAN, DEMO_TERMINAL_KEY, LOGS, qrOf, redeem, scan, scanAndRedeem, STAFF_LOGIN, staffLogin, subscribeFeed,
 } from '../support/redemption-fixtures.js';
@@ -195,6 +197,61 @@ describe('merchant redemption', () => {
     expect(no.errors?.[0].message).toMatch(/Already redeemed at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(HKT\) on CITYBUS-T1/);
   });
 
+  it('queued redeems are committed as a group: one transaction for several uses, each with its log row and its event', async () => {
+    // Groups are made to form deterministically: both in-flight slots wait on a held order row while
+    // the next redeems queue up behind them (then the blockers time out or go through).
+    const blocked = await buyPaid(s, { qty: 2 });
+    const queued = await buyPaid(s, { qty: 6 });
+    const scanned = async (tickets: any[]) => {
+      const out = [];
+      for (const t of tickets.filter((x: any) => !x.shared)) {
+        const sc = (await scan(s, tok.turbojet, await qrOf(s, t.ticket_code))).data.scanCode;
+        out.push({ code: t.ticket_code as string, nonce: sc.scanNonce as string, ticketId: sc.tickets[0].id, lineId: sc.tickets[0].lines.find((l: any) => l.own).id });
+      }
+      return out;
+    };
+    const blockers = await scanned(blocked.tickets);
+    const rest = await scanned(queued.tickets);
+    expect(blockers).toHaveLength(2);
+    expect(rest).toHaveLength(6);
+    const holder = new pg.Client({ connectionString: s.config.DATABASE_URL });
+    await holder.connect();
+    let answers: any[];
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM orders WHERE id = $1 FOR UPDATE', [blocked.orderId]);
+      const blockerAnswers = Promise.all(blockers.map((b) => redeem(s, tok.turbojet, b.nonce, b.ticketId, b.lineId)));
+      await waitFor('2 redeems waiting on the held order row', async () => {
+        const [{ n }] = await s.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        return n === 2;
+      }, 20_000);
+      const restAnswers = Promise.all(rest.map((b) => redeem(s, tok.turbojet, b.nonce, b.ticketId, b.lineId)));
+      await waitFor('6 redeems queued for a group commit', async () => s.app.services.redemption.redeemsAwaitingGroupCommit === 6, 20_000);
+      await holder.query('COMMIT');
+      await blockerAnswers;
+      answers = await restAnswers;
+    } finally {
+      await holder.end();
+    }
+    expect(answers.map((a) => a.errors ?? null)).toEqual(rest.map(() => null));
+    const ids = answers.map((a) => Number(a.data.redeem.id));
+    // One transaction for the queued uses: their rows share xmin.
+    const groups = await s.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM redemption WHERE id = ANY($1::int[]) GROUP BY xmin::text`, [ids]);
+    expect(groups).toEqual([{ n: 6 }]);
+    const logs = await s.app.db.query<any>(`SELECT redemption_id FROM redemption_log WHERE redemption_id = ANY($1::int[]) AND result = 'ALLOWED'`, [ids]);
+    expect(logs.map((l: any) => l.redemption_id).sort()).toEqual([...ids].sort());
+    const events = await s.app.db.query<any>(
+      `SELECT payload FROM outbox_event WHERE topic = 'redemption.recorded' AND (payload->>'redemptionId')::int = ANY($1::int[])`, [ids],
+    );
+    const byId = new Map(events.map((e: any) => [e.payload.redemptionId, e.payload]));
+    expect(events).toHaveLength(6);
+    answers.forEach((a, i) => {
+      expect(byId.get(ids[i])).toMatchObject({
+        ticketCode: rest[i].code, lineId: Number(rest[i].lineId), orderId: queued.orderId, usesLeft: 0, terminal: 'TURBOJET-T1', merchantName: '喷射飞航 TurboJET',
+      });
+    });
+  }, 60_000);
+
   it('20 concurrent redeems of one line from two terminals: exactly one success, the rest ALREADY_REDEEMED', async () => {
     const { tickets } = await buyPaid(s);
     const payload = await qrOf(s, tickets[0].ticket_code);
@@ -309,6 +366,13 @@ describe('merchant redemption', () => {
       const results = await Promise.all(scans.map(({ token, sc }) => redeem(s, token, sc.scanNonce, sc.tickets[0].id, sc.tickets[0].lines[0].id)));
       expect(results.filter((r) => r.data?.redeem)).toHaveLength(4);
       expect(results.filter((r) => r.errors?.[0].extensions.code === 'ALREADY_REDEEMED')).toHaveLength(4);
+      // Each use has one notification event naming it (a redeem group writes them with the redemptions).
+      const usedIds = results.filter((r) => r.data?.redeem).map((r) => Number(r.data.redeem.id)).sort((x, y) => x - y);
+      const usedEvents = await s.app.db.query<any>(
+        `SELECT payload FROM outbox_event WHERE topic = 'redemption.recorded' AND (payload->>'redemptionId')::int = ANY($1::int[]) ORDER BY (payload->>'redemptionId')::int`, [usedIds],
+      );
+      expect(usedEvents.map((e: any) => e.payload.redemptionId)).toEqual(usedIds);
+      expect(usedEvents.every((e: any) => onA.includes(e.payload.ticketCode) && typeof e.payload.travellerId === 'number' && e.payload.usesLeft === 0)).toBe(true);
       await until(() => counts.some((c) => c.boarded === 4));
       expect(counts.every((c) => c.boarded <= 4 && c.expected === 4)).toBe(true);
       expect((await list(t1)).find((d) => d.tripId === a.tripId)).toMatchObject({ expected: 4, boarded: 4 });

@@ -295,15 +295,23 @@ export const redemptionRepository = {
     );
   },
 
-  /** `insertRedemption` for several redeems of distinct lines in one statement; redemption id by `k`. */
+  /**
+   * `insertRedemption` for several redeems of distinct lines in one statement, with their ALLOWED log
+   * rows and, when `events` is given, one outbox event per redemption (its payload plus the new
+   * `redemptionId`): one round trip for all three. Redemption id by `k`.
+   */
   async insertRedemptions(
     sql: Sql,
-    rows: Array<{ k: number; at: Date; ticketId: number; lineId: number; merchantId: number; terminalId: number; staffId: number; scanNonce: string; qrRef: string; qrStep: number; qrTyp: string; usesLeftAfter: number }>,
+    rows: Array<{
+      k: number; at: Date; ticketId: number; lineId: number; merchantId: number; terminalId: number; staffId: number; scanNonce: string; qrRef: string; qrStep: number; qrTyp: string; usesLeftAfter: number;
+      event?: Record<string, unknown>;
+    }>,
+    events: { topic: string; at: Date; delivered: boolean } | null = null,
   ): Promise<Map<number, number>> {
     const out = await sql.query<{ k: number; id: number }>(
       `WITH v AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS v(k int, at timestamptz, ticket_id int, line_id int, merchant_id int, terminal_id int, staff_id int, scan_nonce text, qr_ref text, qr_step int, qr_typ text, uses_left_after int)),
+           AS v(k int, at timestamptz, ticket_id int, line_id int, merchant_id int, terminal_id int, staff_id int, scan_nonce text, qr_ref text, qr_step int, qr_typ text, uses_left_after int, event jsonb)),
        r AS (
          INSERT INTO redemption (at, ticket_id, ticket_line_id, merchant_id, terminal_id, staff_id, scan_nonce, qr_ref, qr_step, uses_left_after)
          SELECT at, ticket_id, line_id, merchant_id, terminal_id, staff_id, scan_nonce, qr_ref, qr_step, uses_left_after FROM v ORDER BY k
@@ -311,12 +319,20 @@ export const redemptionRepository = {
        lg AS (
          INSERT INTO redemption_log (at, merchant_id, terminal_id, staff_id, action, result, scan_nonce, qr_typ, qr_ref, qr_step, ticket_id, ticket_line_id, redemption_id)
          SELECT v.at, v.merchant_id, v.terminal_id, v.staff_id, 'REDEEM', 'ALLOWED', v.scan_nonce, v.qr_typ, v.qr_ref, v.qr_step, v.ticket_id, v.line_id, r.id
-           FROM v JOIN r ON r.ticket_line_id = v.line_id ORDER BY v.k)
+           FROM v JOIN r ON r.ticket_line_id = v.line_id ORDER BY v.k),
+       ev AS (
+         INSERT INTO outbox_event (topic, payload, available_at, status, delivered_at)
+         SELECT $2::varchar, jsonb_build_object('redemptionId', r.id) || v.event, $3::timestamptz,
+                CASE WHEN $4::boolean THEN 'DELIVERED' ELSE 'PENDING' END, CASE WHEN $4::boolean THEN $3::timestamptz END
+           FROM v JOIN r ON r.ticket_line_id = v.line_id WHERE $2::varchar IS NOT NULL ORDER BY v.k)
        SELECT v.k, r.id FROM v JOIN r ON r.ticket_line_id = v.line_id`,
-      [JSON.stringify(rows.map((r) => ({
-        k: r.k, at: r.at.toISOString(), ticket_id: r.ticketId, line_id: r.lineId, merchant_id: r.merchantId, terminal_id: r.terminalId, staff_id: r.staffId,
-        scan_nonce: r.scanNonce, qr_ref: r.qrRef, qr_step: r.qrStep, qr_typ: r.qrTyp, uses_left_after: r.usesLeftAfter,
-      })))],
+      [
+        JSON.stringify(rows.map((r) => ({
+          k: r.k, at: r.at.toISOString(), ticket_id: r.ticketId, line_id: r.lineId, merchant_id: r.merchantId, terminal_id: r.terminalId, staff_id: r.staffId,
+          scan_nonce: r.scanNonce, qr_ref: r.qrRef, qr_step: r.qrStep, qr_typ: r.qrTyp, uses_left_after: r.usesLeftAfter, event: r.event ?? {},
+        }))),
+        events?.topic ?? null, events?.at ?? null, events?.delivered ?? false,
+      ],
     );
     return new Map(out.map((r) => [Number(r.k), Number(r.id)]));
   },
