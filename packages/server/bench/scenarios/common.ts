@@ -53,6 +53,45 @@ export async function rest(url: string, method: string, path: string, body?: unk
   return { status: r.status, body: parsed };
 }
 
+/** One committer's group-commit counters, read from the server's /metrics (see src/http/metrics.ts). */
+export interface GroupCommitCounts {
+  grouped: number;
+  alone: number;
+  transactions: number;
+  rolledBack: number;
+}
+
+/**
+ * Reads a committer's counters from /metrics. With WORKERS > 1 a scrape reaches one worker only, so
+ * the figures are that worker's (the scenarios that print them run one worker).
+ */
+export async function groupCommitCounts(url: string, committer: 'orders' | 'redeems'): Promise<GroupCommitCounts | null> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const read = (metric: string, label: string) => {
+      const m = text.match(new RegExp(`^${metric}\\{committer="${committer}",${label}\\} (\\d+)`, 'm'));
+      return m ? Number(m[1]) : 0;
+    };
+    return {
+      grouped: read('deeptravel_group_commit_jobs_total', 'mode="grouped"'),
+      alone: read('deeptravel_group_commit_jobs_total', 'mode="alone"'),
+      transactions: read('deeptravel_group_commit_transactions_total', 'result="committed"'),
+      rolledBack: read('deeptravel_group_commit_transactions_total', 'result="rolled_back"'),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** "N jobs in G group transactions (mean M), A alone, R rolled back" between two readings. */
+export function groupCommitText(a: GroupCommitCounts | null, b: GroupCommitCounts | null): string {
+  if (!a || !b) return 'group commit: no /metrics reading';
+  const grouped = b.grouped - a.grouped;
+  const tx = b.transactions - a.transactions;
+  return `group commit: ${grouped.toLocaleString('en-US')} in ${tx.toLocaleString('en-US')} group transactions (mean ${tx ? (grouped / tx).toFixed(1) : '–'} per transaction), ` +
+    `${(b.alone - a.alone).toLocaleString('en-US')} alone, ${b.rolledBack - a.rolledBack} groups rolled back`;
+}
+
 /** Runs fn(0..n-1) with at most `concurrency` in flight (set-up work). */
 export async function inParallel<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(n);

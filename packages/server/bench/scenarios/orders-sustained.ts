@@ -16,7 +16,7 @@ import { runLoad, type LoadJob, type LoadRequest } from '../lib/load.js';
 import { machineCpu, nofileLimits } from '../lib/proc.js';
 import { num, ratio } from '../lib/report.js';
 import { figuresOf } from '../lib/stats.js';
-import { checkLines, figuresTable, loadLine, nonOk, outcomesText, runSqlTxFloor, sortChecks, type Check } from './common.js';
+import { checkLines, figuresTable, groupCommitCounts, groupCommitText, loadLine, nonOk, outcomesText, runSqlTxFloor, sortChecks, type Check } from './common.js';
 import { numArg, type BenchOptions, type Scenario, type ScenarioOutcome } from './types.js';
 
 export const ordersSustained: Scenario = {
@@ -107,12 +107,15 @@ export const ordersSustained: Scenario = {
     const warmF = figuresOf(await runLoad({ host: server.host, port: server.port, mode: 'closed', connections: 50, requests: warm, timeoutMs: 30_000, maxDurationMs: 120_000 }));
     opts.log(`  ${outcomesText(warmF)}`);
     opts.log(`sustained: ${num(C)} connections, ${num(N)} POST /orders at ${num(RATE)}/s over ${TRIPS} trips …`);
+    const g0 = await groupCommitCounts(server.url, 'orders');
     const cpu0 = server.child.cpuSeconds();
     const m0 = machineCpu();
     const f = figuresOf(await runLoad(job(server.host, server.port)));
     const m1 = machineCpu();
     const cpu1 = server.child.cpuSeconds();
+    const grouping = groupCommitText(g0, await groupCommitCounts(server.url, 'orders'));
     opts.log(`  ${num(f.throughput)}/s, p95 ${num(f.latency.p95, 1)} ms; ${outcomesText(f)}`);
+    opts.log(`  ${grouping}`);
 
     const inv = await withClient(db.url, async (c) => {
       const r = await c.query(
@@ -150,6 +153,7 @@ export const ordersSustained: Scenario = {
       `server warm-up (closed loop, 50 connections): ${num(warmF.throughput)}/s, p95 ${num(warmF.latency.p95, 1)} ms — the server's max order rate`,
       `server max (warm-up) ÷ raw-SQL floor: ${ratio(warmF.throughput, floorSql.throughput)}`,
       `CPU during the run: server process ${num(serverCpu, 1)} s; machine ${busy !== null ? num(busy * 100) : '–'} % busy`,
+      grouping,
       '',
       'targets (PRODUCT.md):',
       ...checkLines(checks),

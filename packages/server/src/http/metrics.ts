@@ -1,12 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Sql } from '../common/db/sql.js';
+import type { GroupCommitStats } from '../common/db/group-commit.js';
 
 /**
  * Prometheus metrics of one process (served at /metrics): HTTP and GraphQL latency histograms, error
  * counts, and business gauges read from the database at scrape time (orders and tickets by status,
  * outbox backlog, notification states, flagged payments), so every instance reports the same truth.
  */
-export function createMetrics(db: Sql) {
+export function createMetrics(db: Sql, groupCommits: () => Record<string, GroupCommitStats> = () => ({})) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const httpDuration = new Histogram({
@@ -67,6 +68,34 @@ export function createMetrics(db: Sql) {
     help: 'Answers to public persisted queries, from the response cache (hit) or executed (miss)',
     labelNames: ['result'],
     registers: [registry],
+  });
+  // Group commit (orders, redeems): how many jobs each transaction carried, read from the committers'
+  // own counters at scrape time. jobs{mode="grouped"} ÷ transactions is the mean group size.
+  new Counter({
+    name: 'deeptravel_group_commit_jobs_total',
+    help: 'Jobs committed by group commit, in a group of several or alone, by committer',
+    labelNames: ['committer', 'mode'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [committer, s] of Object.entries(groupCommits())) {
+        this.inc({ committer, mode: 'grouped' }, s.groupedJobs);
+        this.inc({ committer, mode: 'alone' }, s.alone);
+      }
+    },
+  });
+  new Counter({
+    name: 'deeptravel_group_commit_transactions_total',
+    help: 'Group transactions, committed or rolled back (their jobs then ran alone), by committer',
+    labelNames: ['committer', 'result'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [committer, s] of Object.entries(groupCommits())) {
+        this.inc({ committer, result: 'committed' }, s.groups);
+        this.inc({ committer, result: 'rolled_back' }, s.failedGroups);
+      }
+    },
   });
   return { registry, httpDuration, graphqlDuration, graphqlErrors, publicQueryCache };
 }

@@ -126,7 +126,10 @@ export function restError(err: AppError): RestResponse {
  */
 export async function startHttpServer(app: App, opts: { port: number; host?: string }): Promise<RunningServer> {
   const schema = await buildAppSchema(app.pubsub);
-  const metrics = createMetrics(app.db);
+  const metrics = createMetrics(app.db, () => ({
+    orders: app.services.orders.orderGroupCommitStats,
+    redeems: app.services.redemption.redeemGroupCommitStats,
+  }));
   const router = new RestRouter();
   registerRestRoutes(app, router);
   let ready = true;

@@ -198,8 +198,9 @@ describe('merchant redemption', () => {
   });
 
   it('queued redeems are committed as a group: one transaction for several uses, each with its log row and its event', async () => {
-    // Groups are made to form deterministically: both in-flight slots wait on a held order row while
-    // the next redeems queue up behind them (then the blockers time out or go through).
+    // Groups are made to form deterministically: the first blocker's transaction waits on a held order
+    // row; the second blocker does not take the free slot as a group of one (fewer than 16 wait while
+    // a group is in flight), and the next redeems queue up behind it; all go together once it is done.
     const blocked = await buyPaid(s, { qty: 2 });
     const queued = await buyPaid(s, { qty: 6 });
     const scanned = async (tickets: any[]) => {
@@ -217,23 +218,37 @@ describe('merchant redemption', () => {
     const holder = new pg.Client({ connectionString: s.config.DATABASE_URL });
     await holder.connect();
     let answers: any[];
+    let blockerResults: any[];
+    let grouping: { groups: number; groupedJobs: number; alone: number };
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT id FROM orders WHERE id = $1 FOR UPDATE', [blocked.orderId]);
       const blockerAnswers = Promise.all(blockers.map((b) => redeem(s, tok.turbojet, b.nonce, b.ticketId, b.lineId)));
-      await waitFor('2 redeems waiting on the held order row', async () => {
+      await waitFor('a redeem waiting on the held order row', async () => {
         const [{ n }] = await s.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-        return n === 2;
+        return n === 1;
       }, 20_000);
+      await waitFor('the second blocker queued, not started alone', async () => s.app.services.redemption.redeemsAwaitingGroupCommit === 1, 20_000);
       const restAnswers = Promise.all(rest.map((b) => redeem(s, tok.turbojet, b.nonce, b.ticketId, b.lineId)));
-      await waitFor('6 redeems queued for a group commit', async () => s.app.services.redemption.redeemsAwaitingGroupCommit === 6, 20_000);
+      await waitFor('7 redeems queued for a group commit', async () => s.app.services.redemption.redeemsAwaitingGroupCommit === 7, 20_000);
+      const before = s.app.services.redemption.redeemGroupCommitStats;
       await holder.query('COMMIT');
-      await blockerAnswers;
+      blockerResults = await blockerAnswers;
       answers = await restAnswers;
+      const after = s.app.services.redemption.redeemGroupCommitStats;
+      grouping = { groups: after.groups - before.groups, groupedJobs: after.groupedJobs - before.groupedJobs, alone: after.alone - before.alone };
     } finally {
       await holder.end();
     }
     expect(answers.map((a) => a.errors ?? null)).toEqual(rest.map(() => null));
+    expect(blockerResults.map((a) => a.errors ?? null)).toEqual([null, null]);
+    // (The first blocker had started alone before.) The second went with the six queued behind it, in one group.
+    expect(grouping).toEqual({ groups: 1, groupedJobs: 7, alone: 0 });
+    // Operators see the same counters on /metrics.
+    const metrics = await fetch(`${s.url}/metrics`).then((r) => r.text());
+    const grouped = Number(/^deeptravel_group_commit_jobs_total\{committer="redeems",mode="grouped"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(grouped).toBeGreaterThanOrEqual(7);
+    expect(metrics).toMatch(/^deeptravel_group_commit_transactions_total\{committer="orders",result="committed"\} \d+$/m);
     const ids = answers.map((a) => Number(a.data.redeem.id));
     // One transaction for the queued uses: their rows share xmin.
     const groups = await s.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM redemption WHERE id = ANY($1::int[]) GROUP BY xmin::text`, [ids]);

@@ -16,6 +16,13 @@ export interface GroupCommitOptions<J, R> {
   /** Groups being committed at the same time (each holds one pooled connection). */
   groupsInFlight: number;
   /**
+   * While a group is already in flight, the next one starts only once this many jobs wait (default
+   * 1). Without it, a job arriving just after a group left would start at once as a group of one and
+   * hold a second slot for a full transaction, so under load half the slots carried a single job.
+   * With nothing in flight a job always starts at once (no timer, no added latency when idle).
+   */
+  minGroupWhileBusy?: number;
+  /**
    * Commits the jobs in ONE transaction (or statement) and returns each job's result, in the jobs'
    * order; `undefined` for a job the group left out (it then runs alone, after the commit). Throws
    * only if nothing was committed.
@@ -25,6 +32,18 @@ export interface GroupCommitOptions<J, R> {
   runAlone(job: J): Promise<R>;
   /** Told when a group rolled back and its jobs are run alone (for the log). */
   onGroupFailed?(err: unknown, jobs: J[]): void;
+}
+
+/** What a committer has done since it was made (counters for metrics and the bench). */
+export interface GroupCommitStats {
+  /** Transactions that committed two or more jobs together. */
+  groups: number;
+  /** Jobs committed by those groups. */
+  groupedJobs: number;
+  /** Jobs run alone (nothing else was waiting, a group left them out, or their group failed). */
+  alone: number;
+  /** Groups that rolled back (their jobs then ran alone). */
+  failedGroups: number;
 }
 
 interface Queued<J, R> {
@@ -37,6 +56,7 @@ interface Queued<J, R> {
 export class GroupCommitter<J, R> {
   private readonly queue: Array<Queued<J, R>> = [];
   private inFlight = 0;
+  private readonly counts: GroupCommitStats = { groups: 0, groupedJobs: 0, alone: 0, failedGroups: 0 };
 
   constructor(private readonly opts: GroupCommitOptions<J, R>) {
     if (opts.maxGroup < 1 || opts.groupsInFlight < 1) throw new Error('GroupCommitter: maxGroup and groupsInFlight must be ≥ 1');
@@ -55,8 +75,14 @@ export class GroupCommitter<J, R> {
     return this.queue.length;
   }
 
+  /** Counters since start (a copy). */
+  get stats(): GroupCommitStats {
+    return { ...this.counts };
+  }
+
   private pump(): void {
-    while (this.inFlight < this.opts.groupsInFlight && this.queue.length) {
+    const minWhileBusy = this.opts.minGroupWhileBusy ?? 1;
+    while (this.inFlight < this.opts.groupsInFlight && this.queue.length && (this.inFlight === 0 || this.queue.length >= minWhileBusy)) {
       const group = this.queue.splice(0, this.opts.maxGroup);
       this.inFlight++;
       void this.commit(group).finally(() => {
@@ -74,9 +100,15 @@ export class GroupCommitter<J, R> {
       results = await this.opts.commitGroup(group.map((q) => q.job));
       if (results.length !== group.length) throw new Error(`group commit returned ${results.length} results for ${group.length} jobs`);
     } catch (err) {
+      this.counts.failedGroups++;
       this.opts.onGroupFailed?.(err, group.map((q) => q.job));
       await Promise.all(group.map(alone));
       return;
+    }
+    const committed = results.filter((r) => r !== undefined).length;
+    if (committed) {
+      this.counts.groups++;
+      this.counts.groupedJobs += committed;
     }
     await Promise.all(group.map((q, i) => {
       const result = results[i];
@@ -85,6 +117,7 @@ export class GroupCommitter<J, R> {
   }
 
   private async runAlone(q: Queued<J, R>): Promise<void> {
+    this.counts.alone++;
     try {
       q.resolve(await this.opts.runAlone(q.job));
     } catch (err) {

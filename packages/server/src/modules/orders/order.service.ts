@@ -5,7 +5,7 @@ import { addDays, isLocalDate, localDateOf, Money, PASSENGER_TYPES, startOfLocal
 import type { RequestContext } from '../../app/context.js';
 import type { TxSql } from '../../common/db/sql.js';
 import { AppError, isRetryableDbError } from '../../common/errors.js';
-import { GroupCommitter } from '../../common/db/group-commit.js';
+import { GroupCommitter, type GroupCommitStats } from '../../common/db/group-commit.js';
 import { recordTransition } from '../../common/outbox/state-history.js';
 import { requireTraveller } from '../identity/auth.service.js';
 import { MAX_DAYS_AHEAD } from '../catalog/catalog.service.js';
@@ -202,6 +202,11 @@ export class OrderService {
   /** One-trip orders queued for a group commit right now (a gauge for metrics; tests watch groups form). */
   get ordersAwaitingGroupCommit(): number {
     return this.seatOrders.waiting;
+  }
+
+  /** What the order group commit has done since start (for /metrics and the bench). */
+  get orderGroupCommitStats(): GroupCommitStats {
+    return this.seatOrders.stats;
   }
 
   /** Any other order: the order statement, then each claim's seats or passes and the promotion, in one transaction. */

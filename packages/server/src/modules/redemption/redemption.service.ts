@@ -11,7 +11,7 @@ import { requireStaff, type StaffPrincipal } from '../merchants/staff-session.js
 import { hkDateTime } from './redemption-csv.js';
 import { lineRefusal, REFUSAL_MESSAGES, type CodeRefusal, type DenialReason, type LineRefusal } from './redemption-reasons.js';
 import { concurrentReads } from '../../common/db/concurrent-reads.js';
-import { GroupCommitter } from '../../common/db/group-commit.js';
+import { GroupCommitter, type GroupCommitStats } from '../../common/db/group-commit.js';
 import { redemptionRepository as repo, type RedemptionView, type ScanLineRow, type ScanRow, type ScanTicketRow } from './redemption.repository.js';
 
 /** How long a scan may be redeemed against (then scan again: the code rotates anyway). */
@@ -27,6 +27,8 @@ export const MAX_BATCH = 50;
  */
 const REDEEM_GROUPS_IN_FLIGHT = 2;
 const REDEEM_GROUP_MAX = 64;
+/** While a redeem group is in flight, the next starts with at least this many (no slot spent on a group of one). */
+const REDEEM_MIN_GROUP_WHILE_BUSY = 16;
 
 /** One redeem, checked and ready to take its use (what the transaction needs). */
 interface RedeemJob {
@@ -265,6 +267,7 @@ export class RedemptionService {
   private readonly redeems = new GroupCommitter<RedeemJob, RedemptionResult | null>({
     maxGroup: REDEEM_GROUP_MAX,
     groupsInFlight: REDEEM_GROUPS_IN_FLIGHT,
+    minGroupWhileBusy: REDEEM_MIN_GROUP_WHILE_BUSY,
     runAlone: (job) => this.redeemAlone(job),
     commitGroup: (jobs) =>
       jobs[0].ctx.app.db.tx(async (sql) => {
@@ -284,6 +287,11 @@ export class RedemptionService {
   /** Redeems queued for a group commit right now (a gauge for metrics; tests watch groups form). */
   get redeemsAwaitingGroupCommit(): number {
     return this.redeems.waiting;
+  }
+
+  /** What the redeem group commit has done since start (for /metrics and the bench). */
+  get redeemGroupCommitStats(): GroupCommitStats {
+    return this.redeems.stats;
   }
 
   /** One redeem in its own transaction, with the coded answers of the races a group leaves to it. */
