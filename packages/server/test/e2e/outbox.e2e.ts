@@ -136,7 +136,33 @@ describe('transactional outbox', () => {
     ).rejects.toThrow();
     expect((await s.app.db.query(`SELECT 1 FROM outbox_event WHERE topic = 'test.later.rollback'`)).length).toBe(0);
 
-    await expect(s.app.db.tx(async (sql) => sql.later('UPDATE trip SET capacity = 0'))).rejects.toThrow(/single INSERT/);
+    await expect(s.app.db.tx(async (sql) => sql.later('UPDATE trip SET capacity = 0'))).rejects.toThrow(/single INSERT, or an UPDATE with expectRows/);
+  });
+
+  it('a queued UPDATE (TxSql.later with expectRows) goes with the queued inserts and fails the transaction unless it touched exactly that many rows', async () => {
+    const [{ id: a }] = await s.app.db.query<{ id: number }>(`INSERT INTO outbox_event (topic, payload, available_at) VALUES ('test.later.update', '{"n":0}', now()) RETURNING id`);
+    const before = s.app.db.stats.statements;
+    await s.app.db.tx(async (sql) => {
+      sql.later(`UPDATE outbox_event SET payload = '{"n":1}' WHERE id = $1`, [a], { expectRows: 1 });
+      sql.later('INSERT INTO outbox_event (topic, payload, available_at) VALUES ($1, $2, now())', ['test.later.update', '{"n":2}']);
+    });
+    // The UPDATE and the INSERT went as one statement (BEGIN and COMMIT are not counted).
+    expect(s.app.db.stats.statements - before).toBe(1);
+    expect((await s.app.db.query<{ n: number }>(`SELECT (payload->>'n')::int AS n FROM outbox_event WHERE topic = 'test.later.update' ORDER BY id`)).map((r) => r.n)).toEqual([1, 2]);
+
+    // The UPDATE finds no row: the transaction fails and its other writes, queued or not, are gone.
+    await expect(
+      s.app.db.tx(async (sql) => {
+        await sql.query(`INSERT INTO outbox_event (topic, payload, available_at) VALUES ('test.later.update.rollback', '{}', now())`);
+        sql.later(`UPDATE outbox_event SET payload = '{"n":9}' WHERE id = $1`, [-1], { expectRows: 1 });
+        sql.later('INSERT INTO outbox_event (topic, payload, available_at) VALUES ($1, $2, now())', ['test.later.update.rollback', '{}']);
+      }),
+    ).rejects.toThrow(/deferred write 0 touched 0 rows, expected 1/);
+    expect((await s.app.db.query(`SELECT 1 FROM outbox_event WHERE topic = 'test.later.update.rollback'`)).length).toBe(0);
+    expect((await s.app.db.query<{ n: number }>(`SELECT (payload->>'n')::int AS n FROM outbox_event WHERE id = $1`, [a]))[0].n).toBe(1);
+
+    // Alone, a queued UPDATE is still checked.
+    await expect(s.app.db.tx(async (sql) => sql.later(`UPDATE outbox_event SET payload = '{}' WHERE topic = $1`, ['test.later.update'], { expectRows: 1 }))).rejects.toThrow(/touched 2 rows, expected 1/);
   });
 
   it('writes events of topics nobody handles as delivered (never claimed), with add and addMany alike', async () => {

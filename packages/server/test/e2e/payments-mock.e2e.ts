@@ -163,6 +163,12 @@ describe('US-004 payment notify and ticket issuance (mock gateway)', () => {
     expect(codes.size).toBe(1);
     expect(await ticketCount(o.order_id)).toBe(3);
     expect(await tripCounters(s, trip)).toEqual({ capacity: 20, sold: 3, locked: 0 });
+    // The ones that waited on the order lock answer as replays, never as a reused transaction id.
+    expect(results.filter((r) => r.body.status === 'processed')).toHaveLength(n);
+    const [{ flagged }] = await s.app.db.query<{ flagged: number }>('SELECT count(*)::int AS flagged FROM payment_anomaly WHERE gateway_txn_id = $1', [body.gateway_txn_id]);
+    expect(flagged).toBe(0);
+    const [{ payments }] = await s.app.db.query<{ payments: number }>('SELECT count(*)::int AS payments FROM payment WHERE gateway_txn_id = $1', [body.gateway_txn_id]);
+    expect(payments).toBe(1);
   });
 
   it('a payment after the lock expired is never lost: seats re-taken and tickets issued, or refunded if gone', async () => {

@@ -100,7 +100,7 @@ export class PgDatabase implements Database {
         return traced<R>(text, params);
       },
       afterCommit: (hook) => hooks.push(hook),
-      later: (text, params = []) => queue.push(text, params),
+      later: (text, params = [], options) => queue.push(text, params, options),
     };
     let broken = false;
     try {

@@ -35,7 +35,7 @@ export class PgliteDatabase implements Database {
           return send<R>(text, params);
         },
         afterCommit: (hook) => hooks.push(hook),
-        later: (text, params = []) => queue.push(text, params),
+        later: (text, params = [], options) => queue.push(text, params, options),
       };
       const out = await fn(sql);
       await flush();

@@ -14,13 +14,22 @@ export interface TxSql extends Sql {
   /** Runs `fn` after a successful commit (never after a rollback). */
   afterCommit(fn: () => void): void;
   /**
-   * Queues an INSERT whose result nobody reads (history rows, outbox events, audit). Queued inserts
-   * are sent together as one statement right before the next `query` or the COMMIT, in the order they
-   * were queued, so reads in the same transaction still see them. Saves a round trip per insert;
-   * a failing insert still fails the transaction (at that next statement).
-   * The text must be a single INSERT without RETURNING and without `$` inside literals.
+   * Queues a write whose rows nobody reads: an INSERT (history rows, outbox events, audit), or an
+   * UPDATE that must touch exactly `expectRows` rows (else the transaction fails with an error and
+   * rolls back). Queued writes are sent together as one statement right before the next `query` or
+   * the COMMIT, in the order they were queued, so reads in the same transaction still see them.
+   * Saves a round trip per write; a failing write still fails the transaction (at that next statement).
+   * The text must be a single INSERT or UPDATE without RETURNING and without `$` inside literals.
+   * Queued writes share one snapshot: two queued UPDATEs must never touch the same row (PostgreSQL
+   * would apply only one of them), and a queued UPDATE must not touch a row a queued INSERT adds.
    */
-  later(text: string, params?: readonly unknown[]): void;
+  later(text: string, params?: readonly unknown[], options?: DeferredWriteOptions): void;
+}
+
+/** What a deferred UPDATE must do (see TxSql.later). */
+export interface DeferredWriteOptions {
+  /** Rows the statement must touch; checked when the queue is sent. Required for an UPDATE. */
+  expectRows?: number;
 }
 
 /** One parameterised statement. */
@@ -29,15 +38,19 @@ export interface Statement {
   params: readonly unknown[];
 }
 
+/** A queued write and the rows it must touch (undefined: any number). */
+interface QueuedWrite extends Statement {
+  expectRows?: number;
+}
+
 /**
- * Joins queued INSERTs into one statement: each becomes a data-modifying CTE, its `$n` renumbered
+ * Joins queued writes into one statement: each becomes a data-modifying CTE, its `$n` renumbered
  * after the parameters of those before it. PostgreSQL runs every data-modifying CTE exactly once but
  * in no promised order (unreferenced ones even run last-first), and ids from sequences would then
  * come out reversed; so the main query reads them one after the other, which runs them in queue
  * order: `WITH w0 AS (INSERT … RETURNING 1), w1 AS (…) SELECT (SELECT count(*) FROM w0), (SELECT count(*) FROM w1)`.
  */
 export function joinInserts(inserts: readonly Statement[]): Statement {
-  if (inserts.length === 1) return inserts[0];
   const params: unknown[] = [];
   const parts = inserts.map((s, i) => {
     const offset = params.length;
@@ -45,33 +58,49 @@ export function joinInserts(inserts: readonly Statement[]): Statement {
     const text = offset ? s.text.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) + offset}`) : s.text;
     return `w${i} AS (${text} RETURNING 1)`;
   });
-  return { text: `WITH ${parts.join(',\n')}\nSELECT ${inserts.map((_s, i) => `(SELECT count(*) FROM w${i})`).join(', ')}`, params };
+  return { text: `WITH ${parts.join(',\n')}\nSELECT ${inserts.map((_s, i) => `(SELECT count(*) FROM w${i}) AS n${i}`).join(', ')}`, params };
 }
 
-/** Checks what `later` accepts: one INSERT, no RETURNING (its rows would be lost). */
-export function assertDeferrableInsert(text: string): void {
-  if (!/^\s*INSERT\s/i.test(text) || /\bRETURNING\b/i.test(text) || text.includes(';')) {
-    throw new Error(`later() takes a single INSERT without RETURNING: ${text.slice(0, 80)}`);
+/** Checks what `later` accepts: one INSERT, or one UPDATE with its expected row count; no RETURNING (its rows would be lost). */
+export function assertDeferrableWrite(text: string, options: DeferredWriteOptions = {}): void {
+  const insert = /^\s*INSERT\s/i.test(text);
+  const update = /^\s*UPDATE\s/i.test(text) && Number.isInteger(options.expectRows);
+  if (!(insert || update) || /\bRETURNING\b/i.test(text) || text.includes(';')) {
+    throw new Error(`later() takes a single INSERT, or an UPDATE with expectRows, without RETURNING: ${text.slice(0, 80)}`);
   }
 }
 
 /**
- * The inserts a transaction queued with `TxSql.later`, shared by both databases: `push` checks and
- * queues one, `flush` sends them all as one statement through the transaction's own `send`.
+ * The writes a transaction queued with `TxSql.later`, shared by both databases: `push` checks and
+ * queues one, `flush` sends them all as one statement through the transaction's own `send` and
+ * checks the row counts the queued UPDATEs promised.
  */
 export class InsertQueue {
-  private queued: Statement[] = [];
+  private queued: QueuedWrite[] = [];
 
-  push(text: string, params: readonly unknown[]): void {
-    assertDeferrableInsert(text);
-    this.queued.push({ text, params });
+  push(text: string, params: readonly unknown[], options: DeferredWriteOptions = {}): void {
+    assertDeferrableWrite(text, options);
+    this.queued.push({ text, params, expectRows: options.expectRows });
   }
 
-  async flush(send: (text: string, params: readonly unknown[]) => Promise<unknown>): Promise<void> {
+  async flush(send: (text: string, params: readonly unknown[]) => Promise<unknown[]>): Promise<void> {
     if (!this.queued.length) return;
-    const joined = joinInserts(this.queued);
+    const writes = this.queued;
     this.queued = [];
-    await send(joined.text, joined.params);
+    const checked = writes.some((w) => w.expectRows !== undefined);
+    // One write with nothing to check goes as it is; otherwise the joined form returns each row count.
+    if (writes.length === 1 && !checked) {
+      await send(writes[0].text, writes[0].params);
+      return;
+    }
+    const joined = joinInserts(writes);
+    const [counts] = (await send(joined.text, joined.params)) as Array<Record<string, unknown>>;
+    const touched = Object.values(counts ?? {}).map(Number);
+    writes.forEach((w, i) => {
+      if (w.expectRows !== undefined && touched[i] !== w.expectRows) {
+        throw new Error(`deferred write ${i} touched ${touched[i]} rows, expected ${w.expectRows}: ${w.text.slice(0, 80)}`);
+      }
+    });
   }
 }
 

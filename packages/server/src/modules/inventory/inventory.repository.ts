@@ -1,4 +1,4 @@
-import type { Sql } from '../../common/db/sql.js';
+import type { Sql, TxSql } from '../../common/db/sql.js';
 
 /**
  * Inventory in PostgreSQL, the source of truth: seats are taken and given back only by conditional
@@ -46,6 +46,19 @@ export const inventoryRepository = {
   /** Locked → sold at payment. */
   async sellTripSeats(sql: Sql, tripId: number, n: number): Promise<void> {
     await sql.query('UPDATE trip SET locked = locked - $2, sold = sold + $2, updated_at = now() WHERE id = $1', [tripId, n]);
+  },
+
+  /** `sellTripSeats` and `sellPackageQuota` queued with the transaction's deferred writes (one row each, checked). */
+  queueSell(sql: TxSql, claim: { kind: 'TRIP' | 'PACKAGE'; tripId?: number | null; productId: number; travelDate: string; qty: number }): void {
+    if (claim.kind === 'TRIP') {
+      sql.later('UPDATE trip SET locked = locked - $2, sold = sold + $2, updated_at = now() WHERE id = $1', [claim.tripId, claim.qty], { expectRows: 1 });
+    } else {
+      sql.later(
+        'UPDATE daily_inventory SET locked = locked - $3, sold = sold + $3, updated_at = now() WHERE product_id = $1 AND travel_date = $2::date',
+        [claim.productId, claim.travelDate, claim.qty],
+        { expectRows: 1 },
+      );
+    }
   },
 
   async sellPackageQuota(sql: Sql, productId: number, date: string, n: number): Promise<void> {

@@ -134,6 +134,22 @@ export class InventoryService {
   }
 
   /**
+   * `sell` as deferred writes (TxSql.later): sent with the transaction's other queued writes right
+   * before the COMMIT, which also holds the trip's row lock for the shortest time. One checked UPDATE
+   * per trip or package day; claims of the same one are summed first (two queued UPDATEs of one row
+   * would lose one, as they share a snapshot).
+   */
+  queueSell(sql: TxSql, claims: InventoryClaim[]): void {
+    const byKey = new Map<string, InventoryClaim>();
+    for (const c of claims) {
+      const k = claimKey(c);
+      const prev = byKey.get(k);
+      byKey.set(k, prev ? { ...prev, qty: prev.qty + c.qty } : c);
+    }
+    for (const k of [...byKey.keys()].sort((a, b) => a.localeCompare(b))) inventoryRepository.queueSell(sql, byKey.get(k)!);
+  }
+
+  /**
    * Sells inventory that is no longer locked (a payment after the lock expired). Returns false
    * when any of it is gone; the caller's transaction then rolls back and refunds instead.
    */

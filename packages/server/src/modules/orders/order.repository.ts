@@ -1,5 +1,5 @@
 import type { OrderStatus, PassengerType } from '@deeptravel/shared';
-import type { Sql } from '../../common/db/sql.js';
+import type { Sql, TxSql } from '../../common/db/sql.js';
 
 /** An order row as the API shows it. */
 export interface OrderRecord {
@@ -76,6 +76,28 @@ const ORDER_COLUMNS = `id, order_no AS "orderNo", traveller_id AS "travellerId",
 
 const LINE_COLUMNS = `id, order_id AS "orderId", product_id AS "productId", trip_id AS "tripId", travel_date::text AS "travelDate",
   product_name AS "productName", passenger_type AS "passengerType", qty, unit_price AS "unitPrice", discount, subtotal`;
+
+/** A payment row already recorded under a gateway transaction id. */
+export interface ExistingPayment {
+  id: number;
+  orderId: number | null;
+  amount: number;
+  status: string;
+  response: any;
+}
+
+/** An order's lines (one per product, trip and day) and passengers, as ticket issuance needs them. */
+export interface TicketRefs {
+  items: Array<{ id: number; productId: number; tripId: number | null; travelDate: string }> | null;
+  passengers: Array<{ id: number }> | null;
+}
+
+/** What `lockForPayment` reads. */
+export interface PaymentRead {
+  order: OrderRecord;
+  payment: ExistingPayment | null;
+  ticketRefs: TicketRefs;
+}
 
 /** What createOrder writes for a new PENDING order (orders, history, lines, passengers, outbox event). */
 export interface PendingOrderRow {
@@ -281,6 +303,51 @@ export const orderRepository = {
       [id, from, to, extra.now, extra.cancelReason ?? null, extra.paymentState ?? null],
     );
     return rows.length > 0;
+  },
+
+  /**
+   * `transition` queued with the transaction's deferred writes (TxSql.later): it goes with them in one
+   * statement before the COMMIT, and the transaction fails unless it moved exactly this order. For a
+   * caller that holds the order's row lock, so the state cannot have moved meanwhile.
+   */
+  queueTransition(sql: TxSql, id: number, from: OrderStatus, to: OrderStatus, extra: { now: Date; cancelReason?: string; paymentState?: string }): void {
+    sql.later(
+      `UPDATE orders SET status = $3::varchar, updated_at = $4,
+              paid_at = CASE WHEN $3::varchar = 'PAID' THEN $4 ELSE paid_at END,
+              cancelled_at = CASE WHEN $3::varchar = 'CANCELLED' THEN $4 ELSE cancelled_at END,
+              cancel_reason = CASE WHEN $3::varchar = 'CANCELLED' THEN $5::varchar ELSE cancel_reason END,
+              payment_state = COALESCE($6::varchar, payment_state)
+        WHERE id = $1 AND status = $2::varchar`,
+      [id, from, to, extra.now, extra.cancelReason ?? null, extra.paymentState ?? null],
+      { expectRows: 1 },
+    );
+  },
+
+  /**
+   * What applying a payment reads, in one statement: the order (row locked), the payment already
+   * recorded under this gateway transaction id, and the order's lines and passengers for ticketing.
+   * The payment is read with the statement's snapshot, taken before the lock wait: a payment committed
+   * by the transaction that held the lock is not seen, and inserting it again fails on its unique key;
+   * the caller then runs again (a fresh snapshot sees it). Null: no such order.
+   */
+  async lockForPayment(sql: Sql, ref: { id: number } | { orderNo: string }, txnId: string): Promise<PaymentRead | null> {
+    const [row] = await sql.query<OrderRecord & { existingPayment: ExistingPayment | null; ticketRefs: TicketRefs }>(
+      `WITH o AS MATERIALIZED (SELECT ${ORDER_COLUMNS} FROM orders WHERE ${'id' in ref ? 'id = $1' : 'order_no = $1'} FOR UPDATE)
+       SELECT o.*,
+              (SELECT json_build_object('id', p.id, 'orderId', p.order_id, 'amount', p.amount, 'status', p.status, 'response', p.response)
+                 FROM payment p WHERE p.gateway_txn_id = $2) AS "existingPayment",
+              json_build_object(
+                'items', (SELECT json_agg(json_build_object('id', i.id, 'productId', i.product_id, 'tripId', i.trip_id, 'travelDate', i.travel_date::text))
+                            FROM (SELECT DISTINCT ON (product_id, trip_id, travel_date) id, product_id, trip_id, travel_date
+                                    FROM order_item WHERE order_id = o.id ORDER BY product_id, trip_id, travel_date, id) i),
+                'passengers', (SELECT json_agg(json_build_object('id', p.id) ORDER BY p.id) FROM order_passenger p WHERE p.order_id = o.id)) AS "ticketRefs"
+         FROM o`,
+      ['id' in ref ? ref.id : ref.orderNo, txnId],
+    );
+    if (!row) return null;
+    const { existingPayment, ticketRefs, ...order } = row;
+    const payment = existingPayment ? { ...existingPayment, id: Number(existingPayment.id), orderId: existingPayment.orderId === null ? null : Number(existingPayment.orderId), amount: Number(existingPayment.amount) } : null;
+    return { order: order as OrderRecord, payment, ticketRefs };
   },
 
   /** Expired PENDING orders that still hold seats of these trips or passes of these package days. */
