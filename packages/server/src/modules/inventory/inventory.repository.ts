@@ -1,5 +1,10 @@
 import type { Sql, TxSql } from '../../common/db/sql.js';
 
+/** Locked seats of a trip become sold ($1 trip, $2 seats). */
+const SELL_TRIP_SEATS = 'UPDATE trip SET locked = locked - $2, sold = sold + $2, updated_at = now() WHERE id = $1';
+/** Locked passes of a package day become sold ($1 product, $2 day, $3 passes). */
+const SELL_PACKAGE_QUOTA = 'UPDATE daily_inventory SET locked = locked - $3, sold = sold + $3, updated_at = now() WHERE product_id = $1 AND travel_date = $2::date';
+
 /**
  * Inventory in PostgreSQL, the source of truth: seats are taken and given back only by conditional
  * UPDATEs (never read-then-write), and a CHECK constraint forbids overselling anyway.
@@ -45,27 +50,17 @@ export const inventoryRepository = {
 
   /** Locked → sold at payment. */
   async sellTripSeats(sql: Sql, tripId: number, n: number): Promise<void> {
-    await sql.query('UPDATE trip SET locked = locked - $2, sold = sold + $2, updated_at = now() WHERE id = $1', [tripId, n]);
+    await sql.query(SELL_TRIP_SEATS, [tripId, n]);
   },
 
   /** `sellTripSeats` and `sellPackageQuota` queued with the transaction's deferred writes (one row each, checked). */
   queueSell(sql: TxSql, claim: { kind: 'TRIP' | 'PACKAGE'; tripId?: number | null; productId: number; travelDate: string; qty: number }): void {
-    if (claim.kind === 'TRIP') {
-      sql.later('UPDATE trip SET locked = locked - $2, sold = sold + $2, updated_at = now() WHERE id = $1', [claim.tripId, claim.qty], { expectRows: 1 });
-    } else {
-      sql.later(
-        'UPDATE daily_inventory SET locked = locked - $3, sold = sold + $3, updated_at = now() WHERE product_id = $1 AND travel_date = $2::date',
-        [claim.productId, claim.travelDate, claim.qty],
-        { expectRows: 1 },
-      );
-    }
+    if (claim.kind === 'TRIP') sql.later(SELL_TRIP_SEATS, [claim.tripId, claim.qty], { expectRows: 1 });
+    else sql.later(SELL_PACKAGE_QUOTA, [claim.productId, claim.travelDate, claim.qty], { expectRows: 1 });
   },
 
   async sellPackageQuota(sql: Sql, productId: number, date: string, n: number): Promise<void> {
-    await sql.query(
-      'UPDATE daily_inventory SET locked = locked - $3, sold = sold + $3, updated_at = now() WHERE product_id = $1 AND travel_date = $2::date',
-      [productId, date, n],
-    );
+    await sql.query(SELL_PACKAGE_QUOTA, [productId, date, n]);
   },
 
   /** Sells seats that were not locked (a late payment for an expired order); null if they are gone. */

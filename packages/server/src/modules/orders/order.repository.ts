@@ -77,6 +77,18 @@ const ORDER_COLUMNS = `id, order_no AS "orderNo", traveller_id AS "travellerId",
 const LINE_COLUMNS = `id, order_id AS "orderId", product_id AS "productId", trip_id AS "tripId", travel_date::text AS "travelDate",
   product_name AS "productName", passenger_type AS "passengerType", qty, unit_price AS "unitPrice", discount, subtotal`;
 
+/** An order's conditional state change ($1 id, $2 from, $3 to, $4 now, $5 cancel reason, $6 payment state). */
+const ORDER_TRANSITION = `UPDATE orders SET status = $3::varchar, updated_at = $4,
+              paid_at = CASE WHEN $3::varchar = 'PAID' THEN $4 ELSE paid_at END,
+              cancelled_at = CASE WHEN $3::varchar = 'CANCELLED' THEN $4 ELSE cancelled_at END,
+              cancel_reason = CASE WHEN $3::varchar = 'CANCELLED' THEN $5::varchar ELSE cancel_reason END,
+              payment_state = COALESCE($6::varchar, payment_state)
+        WHERE id = $1 AND status = $2::varchar`;
+
+function transitionParams(id: number, from: OrderStatus, to: OrderStatus, extra: { now: Date; cancelReason?: string; paymentState?: string }): unknown[] {
+  return [id, from, to, extra.now, extra.cancelReason ?? null, extra.paymentState ?? null];
+}
+
 /** A payment row already recorded under a gateway transaction id. */
 export interface ExistingPayment {
   id: number;
@@ -90,6 +102,18 @@ export interface ExistingPayment {
 export interface TicketRefs {
   items: Array<{ id: number; productId: number; tripId: number | null; travelDate: string }> | null;
   passengers: Array<{ id: number }> | null;
+}
+
+/** The order's lines for ticketing as JSON (one per product, trip and day), for the order whose id is `orderId` (an SQL expression). */
+function ticketRefItems(orderId: string): string {
+  return `(SELECT json_agg(json_build_object('id', i.id, 'productId', i.product_id, 'tripId', i.trip_id, 'travelDate', i.travel_date::text))
+             FROM (SELECT DISTINCT ON (product_id, trip_id, travel_date) id, product_id, trip_id, travel_date
+                     FROM order_item WHERE order_id = ${orderId} ORDER BY product_id, trip_id, travel_date, id) i)`;
+}
+
+/** The order's passengers' ids as JSON, in id order. */
+function ticketRefPassengers(orderId: string): string {
+  return `(SELECT json_agg(json_build_object('id', p.id) ORDER BY p.id) FROM order_passenger p WHERE p.order_id = ${orderId})`;
 }
 
 /** What `lockForPayment` reads. */
@@ -293,15 +317,7 @@ export const orderRepository = {
 
   /** Moves an order from one status to another only if it is still in `from` (no lost updates). */
   async transition(sql: Sql, id: number, from: OrderStatus, to: OrderStatus, extra: { now: Date; cancelReason?: string; paymentState?: string }): Promise<boolean> {
-    const rows = await sql.query(
-      `UPDATE orders SET status = $3::varchar, updated_at = $4,
-              paid_at = CASE WHEN $3::varchar = 'PAID' THEN $4 ELSE paid_at END,
-              cancelled_at = CASE WHEN $3::varchar = 'CANCELLED' THEN $4 ELSE cancelled_at END,
-              cancel_reason = CASE WHEN $3::varchar = 'CANCELLED' THEN $5::varchar ELSE cancel_reason END,
-              payment_state = COALESCE($6::varchar, payment_state)
-        WHERE id = $1 AND status = $2::varchar RETURNING id`,
-      [id, from, to, extra.now, extra.cancelReason ?? null, extra.paymentState ?? null],
-    );
+    const rows = await sql.query(`${ORDER_TRANSITION} RETURNING id`, transitionParams(id, from, to, extra));
     return rows.length > 0;
   },
 
@@ -311,16 +327,13 @@ export const orderRepository = {
    * caller that holds the order's row lock, so the state cannot have moved meanwhile.
    */
   queueTransition(sql: TxSql, id: number, from: OrderStatus, to: OrderStatus, extra: { now: Date; cancelReason?: string; paymentState?: string }): void {
-    sql.later(
-      `UPDATE orders SET status = $3::varchar, updated_at = $4,
-              paid_at = CASE WHEN $3::varchar = 'PAID' THEN $4 ELSE paid_at END,
-              cancelled_at = CASE WHEN $3::varchar = 'CANCELLED' THEN $4 ELSE cancelled_at END,
-              cancel_reason = CASE WHEN $3::varchar = 'CANCELLED' THEN $5::varchar ELSE cancel_reason END,
-              payment_state = COALESCE($6::varchar, payment_state)
-        WHERE id = $1 AND status = $2::varchar`,
-      [id, from, to, extra.now, extra.cancelReason ?? null, extra.paymentState ?? null],
-      { expectRows: 1 },
-    );
+    sql.later(ORDER_TRANSITION, transitionParams(id, from, to, extra), { expectRows: 1 });
+  },
+
+  /** An order's lines and passengers as ticket issuance needs them (both fixed once the order exists). */
+  async ticketRefs(sql: Sql, orderId: number): Promise<TicketRefs> {
+    const [row] = await sql.query<TicketRefs>(`SELECT ${ticketRefItems('$1')} AS items, ${ticketRefPassengers('$1')} AS passengers`, [orderId]);
+    return row ?? { items: null, passengers: null };
   },
 
   /**
@@ -336,11 +349,7 @@ export const orderRepository = {
        SELECT o.*,
               (SELECT json_build_object('id', p.id, 'orderId', p.order_id, 'amount', p.amount, 'status', p.status, 'response', p.response)
                  FROM payment p WHERE p.gateway_txn_id = $2) AS "existingPayment",
-              json_build_object(
-                'items', (SELECT json_agg(json_build_object('id', i.id, 'productId', i.product_id, 'tripId', i.trip_id, 'travelDate', i.travel_date::text))
-                            FROM (SELECT DISTINCT ON (product_id, trip_id, travel_date) id, product_id, trip_id, travel_date
-                                    FROM order_item WHERE order_id = o.id ORDER BY product_id, trip_id, travel_date, id) i),
-                'passengers', (SELECT json_agg(json_build_object('id', p.id) ORDER BY p.id) FROM order_passenger p WHERE p.order_id = o.id)) AS "ticketRefs"
+              json_build_object('items', ${ticketRefItems('o.id')}, 'passengers', ${ticketRefPassengers('o.id')}) AS "ticketRefs"
          FROM o`,
       ['id' in ref ? ref.id : ref.orderNo, txnId],
     );

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../app/context.js';
 import type { Sql } from '../../common/db/sql.js';
 import { AppError } from '../../common/errors.js';
 import { requireTraveller } from '../identity/auth.service.js';
-import type { OrderRecord, TicketRefs } from '../orders/order.repository.js';
+import { orderRepository, type OrderRecord, type TicketRefs } from '../orders/order.repository.js';
 import type { QrSigner } from './qr-signer.js';
 import { ticketRepository, type NewTicket, type TicketLineRecord, type TicketRecord } from './ticket.repository.js';
 
@@ -41,15 +41,9 @@ export class TicketService {
    * the per-passenger entitlements, plus one per shared entitlement of the item (共享权益).
    */
   async issueForOrder(sql: Sql, order: OrderRecord, now: Date, refs?: TicketRefs): Promise<IssuedTicket[]> {
-    // The order's lines and passengers in one round trip (both are fixed once the order exists), unless
-    // the caller read them already (the payment reads them with its order lock: lockForPayment).
-    const read = refs ?? (await sql.query<TicketRefs>(
-      `SELECT (SELECT json_agg(json_build_object('id', i.id, 'productId', i.product_id, 'tripId', i.trip_id, 'travelDate', i.travel_date::text))
-                 FROM (SELECT DISTINCT ON (product_id, trip_id, travel_date) id, product_id, trip_id, travel_date
-                         FROM order_item WHERE order_id = $1 ORDER BY product_id, trip_id, travel_date, id) i) AS items,
-              (SELECT json_agg(json_build_object('id', p.id) ORDER BY p.id) FROM order_passenger p WHERE p.order_id = $1) AS passengers`,
-      [order.id],
-    ))[0];
+    // The order's lines and passengers in one round trip, unless the caller read them already (the
+    // payment reads them with its order lock: lockForPayment).
+    const read = refs ?? (await orderRepository.ticketRefs(sql, order.id));
     const items = (read?.items ?? []).map((i) => ({ ...i, id: Number(i.id), productId: Number(i.productId), tripId: i.tripId === null ? null : Number(i.tripId) }));
     const passengers = read?.passengers ?? [];
     const tickets: NewTicket[] = [];
