@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, TxOptions, TxSql } from './sql.js';
-import { InsertQueue, runAfterCommit } from './sql.js';
+import { DeferredWriteQueue, runAfterCommit } from './sql.js';
 import { inSpan, SpanKind, tracingEnabled } from '../tracing.js';
 
 /** Span attributes of one statement (the parameterised text only: values may be personal data). */
@@ -85,7 +85,7 @@ export class PgDatabase implements Database {
   private async runTx<T>(fn: (sql: TxSql) => Promise<T>, options: TxOptions): Promise<T> {
     const client = await this.pool.connect();
     const hooks: Array<() => void> = [];
-    const queue = new InsertQueue();
+    const queue = new DeferredWriteQueue();
     const send = async <R>(text: string, params: readonly unknown[]) => (this.stats.statements++, await client.query(this.config(text, params))).rows as R[];
     const traced = <R>(text: string, params: readonly unknown[]) => {
       if (!tracingEnabled()) return send<R>(text, params);

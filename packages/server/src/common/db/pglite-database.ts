@@ -1,6 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Database, TxSql } from './sql.js';
-import { InsertQueue, runAfterCommit } from './sql.js';
+import { DeferredWriteQueue, runAfterCommit } from './sql.js';
 
 /**
  * Embedded PGlite (the laptop default). One WASM instance shared with the ORM; PGlite runs one
@@ -26,7 +26,7 @@ export class PgliteDatabase implements Database {
   async tx<T>(fn: (sql: TxSql) => Promise<T>): Promise<T> {
     const hooks: Array<() => void> = [];
     const result = await this.pglite.transaction(async (tx: Transaction) => {
-      const queue = new InsertQueue();
+      const queue = new DeferredWriteQueue();
       const send = async <R>(text: string, params: readonly unknown[]) => (this.stats.statements++, await tx.query<R>(text, params as unknown[], QUERY_OPTIONS)).rows;
       const flush = () => queue.flush(send);
       const sql: TxSql = {

@@ -50,15 +50,15 @@ interface QueuedWrite extends Statement {
  * come out reversed; so the main query reads them one after the other, which runs them in queue
  * order: `WITH w0 AS (INSERT … RETURNING 1), w1 AS (…) SELECT (SELECT count(*) FROM w0), (SELECT count(*) FROM w1)`.
  */
-export function joinInserts(inserts: readonly Statement[]): Statement {
+export function joinWrites(writes: readonly Statement[]): Statement {
   const params: unknown[] = [];
-  const parts = inserts.map((s, i) => {
+  const parts = writes.map((s, i) => {
     const offset = params.length;
     params.push(...s.params);
     const text = offset ? s.text.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) + offset}`) : s.text;
     return `w${i} AS (${text} RETURNING 1)`;
   });
-  return { text: `WITH ${parts.join(',\n')}\nSELECT ${inserts.map((_s, i) => `(SELECT count(*) FROM w${i}) AS n${i}`).join(', ')}`, params };
+  return { text: `WITH ${parts.join(',\n')}\nSELECT ${writes.map((_s, i) => `(SELECT count(*) FROM w${i}) AS n${i}`).join(', ')}`, params };
 }
 
 /** Checks what `later` accepts: one INSERT, or one UPDATE with its expected row count; no RETURNING (its rows would be lost). */
@@ -75,7 +75,7 @@ export function assertDeferrableWrite(text: string, options: DeferredWriteOption
  * queues one, `flush` sends them all as one statement through the transaction's own `send` and
  * checks the row counts the queued UPDATEs promised.
  */
-export class InsertQueue {
+export class DeferredWriteQueue {
   private queued: QueuedWrite[] = [];
 
   push(text: string, params: readonly unknown[], options: DeferredWriteOptions = {}): void {
@@ -93,12 +93,12 @@ export class InsertQueue {
       await send(writes[0].text, writes[0].params);
       return;
     }
-    const joined = joinInserts(writes);
+    const joined = joinWrites(writes);
     const [counts] = (await send(joined.text, joined.params)) as Array<Record<string, unknown>>;
-    const touched = Object.values(counts ?? {}).map(Number);
     writes.forEach((w, i) => {
-      if (w.expectRows !== undefined && touched[i] !== w.expectRows) {
-        throw new Error(`deferred write ${i} touched ${touched[i]} rows, expected ${w.expectRows}: ${w.text.slice(0, 80)}`);
+      const touched = Number(counts?.[`n${i}`]);
+      if (w.expectRows !== undefined && touched !== w.expectRows) {
+        throw new Error(`deferred write ${i} touched ${touched} rows, expected ${w.expectRows}: ${w.text.slice(0, 80)}`);
       }
     });
   }

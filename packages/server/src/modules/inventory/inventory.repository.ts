@@ -53,14 +53,10 @@ export const inventoryRepository = {
     await sql.query(SELL_TRIP_SEATS, [tripId, n]);
   },
 
-  /** `sellTripSeats` and `sellPackageQuota` queued with the transaction's deferred writes (one row each, checked). */
+  /** A claim's locked seats or passes sold, queued with the transaction's deferred writes (one row each, checked). */
   queueSell(sql: TxSql, claim: { kind: 'TRIP' | 'PACKAGE'; tripId?: number | null; productId: number; travelDate: string; qty: number }): void {
     if (claim.kind === 'TRIP') sql.later(SELL_TRIP_SEATS, [claim.tripId, claim.qty], { expectRows: 1 });
     else sql.later(SELL_PACKAGE_QUOTA, [claim.productId, claim.travelDate, claim.qty], { expectRows: 1 });
-  },
-
-  async sellPackageQuota(sql: Sql, productId: number, date: string, n: number): Promise<void> {
-    await sql.query(SELL_PACKAGE_QUOTA, [productId, date, n]);
   },
 
   /** Sells seats that were not locked (a late payment for an expired order); null if they are gone. */

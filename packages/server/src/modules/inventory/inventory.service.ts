@@ -125,16 +125,8 @@ export class InventoryService {
     }
   }
 
-  /** Moves locked inventory to sold (payment). */
-  async sell(sql: Sql, claims: InventoryClaim[]): Promise<void> {
-    for (const c of [...claims].sort((a, b) => claimKey(a).localeCompare(claimKey(b)))) {
-      if (c.kind === 'TRIP') await inventoryRepository.sellTripSeats(sql, c.tripId!, c.qty);
-      else await inventoryRepository.sellPackageQuota(sql, c.productId, c.travelDate, c.qty);
-    }
-  }
-
   /**
-   * `sell` as deferred writes (TxSql.later): sent with the transaction's other queued writes right
+   * Moves locked inventory to sold (payment), as deferred writes (TxSql.later): sent with the transaction's other queued writes right
    * before the COMMIT, which also holds the trip's row lock for the shortest time. One checked UPDATE
    * per trip or package day; claims of the same one are summed first (two queued UPDATEs of one row
    * would lose one, as they share a snapshot).
