@@ -6,6 +6,7 @@ import { spawnTs, waitForMessage, SERVER_DIR } from '../lib/proc.js';
 import { num, ratio, table } from '../lib/report.js';
 import { count5xx, unanswered, type RunFigures } from '../lib/stats.js';
 import type { SqlTxFloorJob } from '../lib/sql-tx-floor-worker.js';
+import { withClient } from '../lib/db.js';
 
 export type { SqlTxFloorJob } from '../lib/sql-tx-floor-worker.js';
 
@@ -90,6 +91,65 @@ export function groupCommitText(a: GroupCommitCounts | null, b: GroupCommitCount
   const tx = b.transactions - a.transactions;
   return `group commit: ${grouped.toLocaleString('en-US')} in ${tx.toLocaleString('en-US')} group transactions (mean ${tx ? (grouped / tx).toFixed(1) : '–'} per transaction), ` +
     `${(b.alone - a.alone).toLocaleString('en-US')} alone, ${b.rolledBack - a.rolledBack} groups rolled back`;
+}
+
+/** How the after-commit work of a run (the outbox events of one topic) kept up with it. */
+export interface OutboxDrain {
+  topic: string;
+  /** Events of the topic written after the mark (`outboxMark`). */
+  events: number;
+  /** Still undelivered when the measured run ended. */
+  pendingAtRunEnd: number;
+  /** From the run's end until none was left (null: still some after the time limit). */
+  drainedAfterMs: number | null;
+  /** Events ÷ (run start → drained): how fast the handlers went while they had work. */
+  deliveredPerSecond: number | null;
+  /** Notification rows made from these events. */
+  notifications: number;
+}
+
+/** The newest outbox event id now (events after it belong to what follows). */
+export async function outboxMark(dbUrl: string): Promise<number> {
+  return withClient(dbUrl, async (c) => Number((await c.query(`SELECT coalesce(max(id), 0)::bigint AS n FROM outbox_event`)).rows[0].n));
+}
+
+/**
+ * Waits (polling every 100 ms, at most `limitMs`) until no event of `topic` written after `mark` is
+ * undelivered, and says how long that took after the run: a handler slower than the request rate
+ * leaves a backlog that grows for as long as the load lasts.
+ */
+export async function outboxDrain(dbUrl: string, topic: string, mark: number, runStartedAt: number, runEndedAt: number, limitMs = 120_000): Promise<OutboxDrain> {
+  return withClient(dbUrl, async (c) => {
+    const pending = async () =>
+      Number((await c.query(`SELECT count(*)::int AS n FROM outbox_event WHERE topic = $1 AND id > $2 AND status = 'PENDING'`, [topic, mark])).rows[0].n);
+    const atEnd = await pending();
+    let drainedAt: number | null = atEnd === 0 ? runEndedAt : null;
+    while (drainedAt === null && performance.now() - runEndedAt < limitMs) {
+      await new Promise((r) => setTimeout(r, 100));
+      if ((await pending()) === 0) drainedAt = performance.now();
+    }
+    const counts = (
+      await c.query(
+        `SELECT count(*)::int AS events, (SELECT count(*)::int FROM notification n WHERE n.event_id IN (SELECT id FROM outbox_event WHERE topic = $1 AND id > $2)) AS notifications
+           FROM outbox_event WHERE topic = $1 AND id > $2`,
+        [topic, mark],
+      )
+    ).rows[0];
+    const events = Number(counts.events);
+    return {
+      topic, events, pendingAtRunEnd: atEnd,
+      drainedAfterMs: drainedAt === null ? null : Math.round(drainedAt - runEndedAt),
+      deliveredPerSecond: drainedAt === null ? null : Math.round(events / ((drainedAt - runStartedAt) / 1000)),
+      notifications: Number(counts.notifications),
+    };
+  });
+}
+
+/** "outbox redemption.recorded: 3,000 events, 1,200 undelivered at the run's end, drained 1.9 s later (≈ 820 events/s); 3,000 notifications". */
+export function outboxDrainText(d: OutboxDrain): string {
+  return `after-commit work (outbox ${d.topic}): ${num(d.events)} events, ${num(d.pendingAtRunEnd)} undelivered at the run's end, ` +
+    (d.drainedAfterMs === null ? 'NOT drained within the limit' : d.pendingAtRunEnd === 0 ? 'kept up with the run' : `drained ${num(d.drainedAfterMs / 1000, 1)} s later (≈ ${num(d.deliveredPerSecond)} events/s from the run's start)`) +
+    `; ${num(d.notifications)} notification rows`;
 }
 
 /** Runs fn(0..n-1) with at most `concurrency` in flight (set-up work). */

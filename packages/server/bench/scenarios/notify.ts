@@ -15,7 +15,7 @@ import { runLoad } from '../lib/load.js';
 import { machineCpu } from '../lib/proc.js';
 import { num, ratio } from '../lib/report.js';
 import { figuresOf } from '../lib/stats.js';
-import { checkLines, figuresTable, loadLine, nonOk, outcomesText, runSqlTxFloor, sortChecks, type Check } from './common.js';
+import { checkLines, figuresTable, loadLine, nonOk, outboxDrain, outboxDrainText, outboxMark, outcomesText, runSqlTxFloor, sortChecks, type Check } from './common.js';
 import { addTravellers, createOrders, notifyRequests, pendingOrders } from './prep.js';
 import { numArg, type BenchOptions, type Scenario, type ScenarioOutcome } from './types.js';
 
@@ -89,12 +89,17 @@ export const notify: Scenario = {
     opts.log(`server warm-up: ${W} notifies …`);
     await runLoad({ host: server.host, port: server.port, mode: 'closed', connections: C, requests: notifyRequests(warm, 'T-ntf-'), timeoutMs: 30_000, maxDurationMs: 60_000 });
     opts.log(`notify: ${num(N)} POST /payments/notify, closed loop over ${C} keep-alive connections …`);
+    const mark = await outboxMark(db.url);
     const cpu0 = server.child.cpuSeconds();
     const m0 = machineCpu();
+    const t0 = performance.now();
     const f = figuresOf(await runLoad({ host: server.host, port: server.port, mode: 'closed', connections: C, requests: reqs, timeoutMs: 30_000, maxDurationMs: 120_000 }));
+    const t1 = performance.now();
     const m1 = machineCpu();
     const cpu1 = server.child.cpuSeconds();
     opts.log(`  ${num(f.throughput)}/s, p95 ${num(f.latency.p95, 1)} ms; ${outcomesText(f)}`);
+    const drain = await outboxDrain(db.url, 'payment.succeeded', mark, t0, t1);
+    opts.log(`  ${outboxDrainText(drain)}`);
 
     const inv = await withClient(db.url, async (c) => {
       const ids = mine.map((o) => o.id).concat(warm.map((o) => o.id));
@@ -126,10 +131,11 @@ export const notify: Scenario = {
       `outcomes (server): ${outcomesText(f)}`,
       `set-up: ${num(total)} orders through POST /orders at ${num(made.throughput)}/s (32 connections, p95 ${num(made.latency.p95, 1)} ms)`,
       `CPU during the run: server process ${num(serverCpu, 1)} s over ${num(f.drainMs / 1000, 1)} s; machine ${busy !== null ? num(busy * 100) : '–'} % busy`,
+      outboxDrainText(drain),
       '',
       'targets (PRODUCT.md):',
       ...checkLines(checks),
     ].join('\n');
-    return { text, failures, missedTargets, data: { parameters: { orders: N, warmup: W, connections: C, sqlFloorPool: 20 }, loadAverageAtStart: load0, server: f, floorSql, floorHttp, setupOrders: made, serverCpuSeconds: serverCpu, machineBusyShare: busy, invariant: inv, checks } };
+    return { text, failures, missedTargets, data: { parameters: { orders: N, warmup: W, connections: C, sqlFloorPool: 20 }, loadAverageAtStart: load0, server: f, floorSql, floorHttp, setupOrders: made, serverCpuSeconds: serverCpu, machineBusyShare: busy, outboxDrain: drain, invariant: inv, checks } };
   },
 };

@@ -19,7 +19,7 @@ import { runLoad, type LoadRequest } from '../lib/load.js';
 import { machineCpu } from '../lib/proc.js';
 import { num, ratio } from '../lib/report.js';
 import { figuresOf, type RunFigures } from '../lib/stats.js';
-import { checkLines, figuresTable, gql, groupCommitCounts, groupCommitText, inParallel, loadLine, nonOk, outcomesText, rest, runSqlTxFloor, sortChecks, type Check } from './common.js';
+import { checkLines, figuresTable, gql, groupCommitCounts, groupCommitText, inParallel, outboxDrain, outboxDrainText, outboxMark, loadLine, nonOk, outcomesText, rest, runSqlTxFloor, sortChecks, type Check } from './common.js';
 import { addTravellers, createOrders, notifyRequests, pendingOrders } from './prep.js';
 import { numArg, type BenchOptions, type Scenario, type ScenarioOutcome } from './types.js';
 
@@ -164,14 +164,19 @@ export const redemption: Scenario = {
     const ageAtStart = Math.round((performance.now() - s0) / 1000);
     opts.log(`redeems: ${num(runReqs.length)}, closed loop over ${C} keep-alive connections (first scan ${ageAtStart} s ago) …`);
     const g0 = await groupCommitCounts(server.url, 'redeems');
+    const mark = await outboxMark(db.url);
     const cpu0 = server.child.cpuSeconds();
     const m0 = machineCpu();
+    const t0 = performance.now();
     const f = figuresOf(await runLoad({ host: server.host, port: server.port, mode: 'closed', connections: C, requests: runReqs, timeoutMs: 10_000, maxDurationMs: 90_000 }));
+    const t1 = performance.now();
     const m1 = machineCpu();
     const cpu1 = server.child.cpuSeconds();
     const grouping = groupCommitText(g0, await groupCommitCounts(server.url, 'redeems'));
     opts.log(`  ${num(f.throughput)}/s, p95 ${num(f.latency.p95, 1)} ms; ${outcomesText(f)}`);
     opts.log(`  ${grouping}`);
+    const drain = await outboxDrain(db.url, 'redemption.recorded', mark, t0, t1);
+    opts.log(`  ${outboxDrainText(drain)}`);
 
     // 5. Invariants (GraphQL errors come with HTTP 200: the database is the judge).
     const inv = await withClient(db.url, async (c) => {
@@ -211,13 +216,14 @@ export const redemption: Scenario = {
       `set-up through the API: ${num(travellers)} orders ${num(made.throughput)}/s (p95 ${num(made.latency.p95, 1)} ms), ${num(pending.length)} notify ${num(paid.throughput)}/s (p95 ${num(paid.latency.p95, 1)} ms), 32 connections`,
       `CPU during the run: server process ${num(serverCpu, 1)} s over ${num(f.drainMs / 1000, 1)} s; machine ${busy !== null ? num(busy * 100) : '–'} % busy`,
       grouping,
+      outboxDrainText(drain),
       '',
       'targets (PRODUCT.md):',
       ...checkLines(checks),
     ].join('\n');
     return {
       text, failures, missedTargets,
-      data: { parameters: { redeems: runReqs.length, warmup: W, connections: C, qtyPerOrder: QTY, sqlFloorPool: 20 }, loadAverageAtStart: load0, server: f, floorSql, floorHttp, scans: scanFig, setup: { orders: made, notify: paid }, serverCpuSeconds: serverCpu, machineBusyShare: busy, groupCommit: grouping, invariant: inv, checks },
+      data: { parameters: { redeems: runReqs.length, warmup: W, connections: C, qtyPerOrder: QTY, sqlFloorPool: 20 }, loadAverageAtStart: load0, server: f, floorSql, floorHttp, scans: scanFig, setup: { orders: made, notify: paid }, serverCpuSeconds: serverCpu, machineBusyShare: busy, groupCommit: grouping, outboxDrain: drain, invariant: inv, checks },
     };
   },
 };

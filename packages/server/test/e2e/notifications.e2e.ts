@@ -364,6 +364,77 @@ describe('notifications: WeChat subscribe messages with consent, retries and no 
     s.clock.offsetMs = 0;
   });
 
+  it('a burst of events becomes messages in one transaction: consents taken in order, repeats change nothing, a bad event is given up alone', async () => {
+    const me = await traveller();
+    await consent(me.token, ['REDEMPTION_SUCCESS'], 2);
+    const noWx = await traveller(null);
+    const idOf = async (token: string) => (await s.app.db.query<{ id: number }>('SELECT id FROM traveller WHERE dev_token = $1', [token]))[0].id;
+    const payload = (travellerId: number, i: number) => ({
+      travellerId, ticketCode: `TKBURST${n}${i}`, lineName: '港澳船票（单程一次）', merchantName: '喷射飞航 TurboJET', at: s.clock.now().toISOString(),
+    });
+    const svc = s.app.services.notifications;
+    const createMany = svc.createMany.bind(svc);
+    const calls: number[][] = [];
+    svc.createMany = async (ctx, drafts) => {
+      calls.push(drafts.map((d) => d.eventId ?? 0));
+      return createMany(ctx, drafts);
+    };
+    try {
+      const mine1 = await idOf(me.token);
+      const events = await s.app.db.tx(async (sql) => {
+        await s.app.outbox.addMany(sql, 'redemption.recorded', [payload(mine1, 1), payload(mine1, 2), payload(99_999_999, 3), payload(mine1, 4), payload(await idOf(noWx.token), 5)]);
+        return (await sql.query<{ id: number }>(`SELECT id::int AS id FROM outbox_event WHERE topic = 'redemption.recorded' ORDER BY id DESC LIMIT 5`)).map((r) => r.id).reverse();
+      });
+      await drain();
+      // The five together first; the unknown traveller spoils that transaction, so each is made alone.
+      const ours = calls.filter((c) => c.some((id) => events.includes(id)));
+      expect(ours).toEqual([events, ...events.map((id) => [id])]);
+      expect((await rowsOf(me.openid)).map((r) => [r.kind, r.status])).toEqual([
+        ['REDEMPTION_SUCCESS', 'SENT'], ['REDEMPTION_SUCCESS', 'SENT'], ['REDEMPTION_SUCCESS', 'SKIPPED_NO_CONSENT'],
+      ]);
+      expect(sentTo(me.openid, 'REDEMPTION_SUCCESS').map((m) => value(m, 'character_string4'))).toEqual([`TKBURST${n}1`, `TKBURST${n}2`]);
+      expect((await mine(noWx.token)).map((x) => x.status)).toEqual(['SKIPPED_NO_OPENID']);
+      const outcome = await s.app.db.query<{ status: string }>('SELECT status FROM outbox_event WHERE id = ANY($1::bigint[]) ORDER BY id', [events]);
+      expect(outcome.map((r) => r.status)).toEqual(['DELIVERED', 'DELIVERED', 'DEAD', 'DELIVERED', 'DELIVERED']);
+
+      // The same events again (a re-delivery): the existing messages answer, no consent is used, nothing is sent.
+      const again = await createMany(s.systemContext(), [
+        { key: `evt:${events[0]}:REDEMPTION_SUCCESS`, kind: 'REDEMPTION_SUCCESS', travellerId: mine1, eventId: events[0], page: null, values: {} },
+        { key: `evt:${events[3]}:REDEMPTION_SUCCESS`, kind: 'REDEMPTION_SUCCESS', travellerId: mine1, eventId: events[3], page: null, values: {} },
+      ]);
+      expect(again.map((r) => [r.status, r.created])).toEqual([['SENT', false], ['SKIPPED_NO_CONSENT', false]]);
+      await drain();
+      expect(sentTo(me.openid, 'REDEMPTION_SUCCESS')).toHaveLength(2);
+      expect((await s.gql(TEMPLATES, {}, me.token)).data.notificationTemplates.find((t: any) => t.kind === 'REDEMPTION_SUCCESS').remaining).toBe(0);
+    } finally {
+      svc.createMany = createMany;
+    }
+  });
+
+  it('concurrent bursts for one traveller never use more consents than were given', async () => {
+    for (let round = 0; round < 3; round++) {
+      const me = await traveller();
+      await consent(me.token, ['REDEMPTION_SUCCESS'], 3);
+      const travellerId = (await s.app.db.query<{ id: number }>('SELECT id FROM traveller WHERE dev_token = $1', [me.token]))[0].id;
+      const burst = (tag: string) =>
+        s.app.services.notifications.createMany(s.systemContext(), [1, 2].map((i) => ({
+          key: `test:concurrent:${me.token}:${tag}${i}`, kind: 'REDEMPTION_SUCCESS' as const, travellerId, eventId: null, page: null,
+          values: { item: '港澳船票', place: 'TurboJET', redeemedAt: '2026年12月7日 10:00', ticketCode: `${tag}${i}` },
+        })));
+      const [a, b] = await Promise.all([burst('a'), burst('b')]);
+      const statuses = [...a, ...b].map((r) => r.status).sort();
+      expect(statuses).toEqual(['PENDING', 'PENDING', 'PENDING', 'SKIPPED_NO_CONSENT']);
+      const [c] = await s.app.db.query<{ remaining: number; used: number }>(
+        `SELECT (SELECT remaining FROM notification_consent WHERE traveller_id = $1) AS remaining,
+                (SELECT count(*)::int FROM notification WHERE traveller_id = $1 AND consent_id IS NOT NULL) AS used`,
+        [travellerId],
+      );
+      expect(c).toEqual({ remaining: 0, used: 3 });
+      await drain();
+      expect(sentTo(me.openid, 'REDEMPTION_SUCCESS')).toHaveLength(3);
+    }
+  });
+
   it('order completed is notified only while the setting is on', async () => {
     const me = await traveller();
     await consent(me.token, ['ORDER_COMPLETED'], 2);

@@ -165,6 +165,54 @@ describe('transactional outbox', () => {
     await expect(s.app.db.tx(async (sql) => sql.later(`UPDATE outbox_event SET payload = '{}' WHERE topic = $1`, ['test.later.update'], { expectRows: 1 }))).rejects.toThrow(/touched 2 rows, expected 1/);
   });
 
+  it('delivers a run of one topic through its batch handler, in id order; a failed batch is delivered event by event', async () => {
+    // The app's dispatcher would claim these test topics (and mark them delivered, having no handler): stopped for the rest of the file.
+    await s.app.outbox.stop();
+    const outbox = new Outbox(s.app.db, s.clock, silent, { ...policy, batchSize: 50 });
+    const order: string[] = [];
+    const batches: number[][] = [];
+    outbox.on('test.burst', async (m) => {
+      if (m.payload.bad) throw new Error('bad event');
+      order.push(`one:${m.payload.i}`);
+    }, {
+      batch: async (ms) => {
+        batches.push(ms.map((m) => Number(m.payload.i)));
+        if (ms.some((m) => m.payload.bad)) throw new Error('a bad event spoils the batch');
+        order.push(`batch:${ms.map((m) => m.payload.i).join(',')}`);
+      },
+    });
+    outbox.on('test.between', async (m) => {
+      order.push(`between:${m.payload.i}`);
+    });
+    await s.app.db.tx(async (sql) => {
+      await outbox.addMany(sql, 'test.burst', [{ i: 1 }, { i: 2 }, { i: 3 }]);
+      await outbox.add(sql, 'test.between', { i: 4 });
+      await outbox.addMany(sql, 'test.burst', [{ i: 5 }, { i: 6 }]);
+      await outbox.add(sql, 'test.between', { i: 7 });
+      await outbox.add(sql, 'test.burst', { i: 8 });
+    });
+    await outbox.drain(); // (the commit kicked a round already: this waits for it)
+    // Runs never overtake the event of another topic between them; a run of one goes to the plain handler.
+    expect(order).toEqual(['batch:1,2,3', 'between:4', 'batch:5,6', 'between:7', 'one:8']);
+    expect(batches).toEqual([[1, 2, 3], [5, 6]]);
+
+    // One bad event: the batch is all or nothing, so each event is delivered alone and only the bad one is retried.
+    order.length = 0;
+    batches.length = 0;
+    const ids = await s.app.db.tx(async (sql) => {
+      await outbox.addMany(sql, 'test.burst', [{ i: 10 }, { i: 11, bad: true }, { i: 12 }]);
+      return (await sql.query<{ id: number }>(`SELECT id::int AS id FROM outbox_event WHERE topic = 'test.burst' ORDER BY id DESC LIMIT 3`)).map((r) => r.id).reverse();
+    });
+    await outbox.drain();
+    expect(batches).toEqual([[10, 11, 12]]);
+    expect(order).toEqual(['one:10', 'one:12']);
+    expect(await Promise.all(ids.map(statusOf))).toEqual([
+      { status: 'DELIVERED', attempts: 1 },
+      { status: 'PENDING', attempts: 1 },
+      { status: 'DELIVERED', attempts: 1 },
+    ]);
+  });
+
   it('writes events of topics nobody handles as delivered (never claimed), with add and addMany alike', async () => {
     // The app's own dispatcher (kicked by earlier tests' commits) claims every due event and marks one
     // of a topic it has no handler for as delivered: it must not take this test's events first. (It stays

@@ -14,6 +14,13 @@ export interface OutboxMessage<P = Record<string, unknown>> {
 /** Delivers one event; throwing means "retry later", `PermanentDeliveryError` means "give up". */
 export type OutboxHandler = (message: OutboxMessage) => Promise<void>;
 
+/**
+ * Delivers several events of one topic at once (in one transaction, say). All or nothing: when it
+ * throws, each event is delivered again on its own by the topic's `OutboxHandler`, which gives each
+ * its own outcome (retry, back-off, DEAD), so the batch form need not sort out per-event failures.
+ */
+export type OutboxBatchHandler = (messages: OutboxMessage[]) => Promise<void>;
+
 /** A failure that retrying cannot fix (bad template, unknown recipient): the event goes DEAD. */
 export class PermanentDeliveryError extends Error {}
 
@@ -42,6 +49,7 @@ export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = {
  */
 export class Outbox {
   private readonly handlers = new Map<string, OutboxHandler>();
+  private readonly batchHandlers = new Map<string, OutboxBatchHandler>();
   private timer?: NodeJS.Timeout;
   private running = false;
   private again = false;
@@ -58,9 +66,12 @@ export class Outbox {
    * Registers the handler of a topic (one per topic: a second registration is a bug and fails at
    * start instead of silently replacing the first). Events of topics with no handler are marked delivered.
    */
-  on(topic: string, handler: OutboxHandler): void {
+  on(topic: string, handler: OutboxHandler, opts: { batch?: OutboxBatchHandler } = {}): void {
     if (this.handlers.has(topic)) throw new Error(`outbox topic ${topic} already has a handler`);
     this.handlers.set(topic, handler);
+    // A burst of one topic (a redeem per second per gate, a notify per paid order) is delivered by
+    // the batch form, consecutive events of a claimed batch together: one transaction instead of one each.
+    if (opts.batch) this.batchHandlers.set(topic, opts.batch);
   }
 
   /** Writes an event inside the transaction `sql`; it is dispatched once that transaction commits. */
@@ -133,7 +144,10 @@ export class Outbox {
         // either way: a crash before the mark re-delivers after the lease, and handlers de-duplicate).
         const done: number[] = [];
         try {
-          for (const msg of batch) if (await this.deliver(msg)) done.push(msg.id);
+          for (const run of runsOfOneTopic(batch)) {
+            if (run.length > 1 && (await this.deliverRun(run))) done.push(...run.map((m) => m.id));
+            else for (const msg of run) if (await this.deliver(msg)) done.push(msg.id);
+          }
         } finally {
           if (done.length) await this.markDelivered(done);
         }
@@ -165,6 +179,22 @@ export class Outbox {
     await this.db.query(`UPDATE outbox_event SET status = 'DELIVERED', delivered_at = $2, last_error = NULL WHERE id = ANY($1::bigint[])`, [ids, this.clock.now()]);
   }
 
+  /** A run of one topic through its batch handler; false (nothing marked) when there is none or it failed. */
+  private async deliverRun(run: OutboxMessage[]): Promise<boolean> {
+    const topic = run[0].topic;
+    const batch = this.batchHandlers.get(topic);
+    if (!batch) return false;
+    try {
+      if (!tracingEnabled()) await batch(run);
+      else await inSpan(`outbox ${topic} (batch)`, { 'messaging.system': 'outbox', 'messaging.destination.name': topic, 'messaging.batch.message_count': run.length }, () => batch(run), SpanKind.CONSUMER);
+      return true;
+    } catch (err) {
+      // Expected now and then (one bad event spoils its batch): each is delivered alone next.
+      this.log.debug({ err, topic, size: run.length }, 'outbox batch failed; delivering its events one by one');
+      return false;
+    }
+  }
+
   private deliver(msg: OutboxMessage): Promise<boolean> {
     if (!tracingEnabled()) return this.deliverNow(msg);
     return inSpan(`outbox ${msg.topic}`, { 'messaging.system': 'outbox', 'messaging.destination.name': msg.topic, 'messaging.message.id': String(msg.id), 'outbox.attempt': msg.attempt }, () => this.deliverNow(msg), SpanKind.CONSUMER);
@@ -189,4 +219,15 @@ export class Outbox {
       return false;
     }
   }
+}
+
+/** Consecutive events of one topic, in id order (so a batch never overtakes an event of another topic). */
+function runsOfOneTopic(messages: OutboxMessage[]): OutboxMessage[][] {
+  const runs: OutboxMessage[][] = [];
+  for (const m of messages) {
+    const last = runs[runs.length - 1];
+    if (last && last[0].topic === m.topic) last.push(m);
+    else runs.push([m]);
+  }
+  return runs;
 }

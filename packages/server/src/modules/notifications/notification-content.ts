@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../app/context.js';
 import type { Sql } from '../../common/db/sql.js';
+import { concurrentReads } from '../../common/db/concurrent-reads.js';
 import { PermanentDeliveryError, type OutboxMessage } from '../../common/outbox/outbox.js';
 import { ORDER_COMPLETED_EVENT } from '../orders/order-completion.js';
 import { ORDER_EVENTS } from '../orders/order.service.js';
@@ -31,15 +32,27 @@ interface OrderFacts {
   products: string[];
 }
 
-async function orderFacts(sql: Sql, orderId: number): Promise<OrderFacts> {
-  const [o] = await sql.query<Omit<OrderFacts, 'products'> & { products: string[] | null }>(
+/** The orders' facts, one per id (null: no such order), in one statement. */
+async function ordersFacts(sql: Sql, orderIds: readonly number[]): Promise<Array<OrderFacts | null>> {
+  const rows = await sql.query<Omit<OrderFacts, 'products'> & { products: string[] | null }>(
     `SELECT id, order_no AS "orderNo", traveller_id AS "travellerId", currency, total_amount AS "totalAmount", paid_at AS "paidAt", cancelled_at AS "cancelledAt",
             (SELECT json_agg(i.product_name ORDER BY i.id) FROM order_item i WHERE i.order_id = orders.id) AS products
-       FROM orders WHERE id = $1`,
-    [orderId],
+       FROM orders WHERE id = ANY($1::int[])`,
+    [[...new Set(orderIds)]],
   );
+  const byId = new Map(rows.map((o) => [Number(o.id), { ...o, products: o.products ?? [] }]));
+  return orderIds.map((id) => byId.get(id) ?? null);
+}
+
+/** Events handled together (an outbox batch) read their orders with one statement. */
+const orderReaders = new WeakMap<Sql, (orderId: number) => Promise<OrderFacts | null>>();
+
+async function orderFacts(sql: Sql, orderId: number): Promise<OrderFacts> {
+  let read = orderReaders.get(sql);
+  if (!read) orderReaders.set(sql, (read = concurrentReads((ids) => ordersFacts(sql, ids))));
+  const o = await read(orderId);
   if (!o) throw new PermanentDeliveryError(`order ${orderId} does not exist`);
-  return { ...o, products: o.products ?? [] };
+  return o;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));

@@ -31,7 +31,7 @@ export const NOTIFICATION_COLUMNS = `id::int AS id, idempotency_key AS "idempote
   status, reason, attempts, last_error AS "lastError", lease_until AS "leaseUntil", consent_id AS "consentId", msg_id AS "msgId",
   sent_at AS "sentAt", created_at AS "createdAt"`;
 
-/** What a new message row holds. */
+/** What a new message row holds (its traveller's openid is read when it is inserted). */
 export interface NewNotification {
   key: string;
   travellerId: number;
@@ -42,51 +42,69 @@ export interface NewNotification {
   templateId: string | null;
   page: string | null;
   fields: MessageField[];
-  now: Date;
 }
 
 /** The SQL of notifications and consents (hand-written: each step is one statement). */
 export const notificationRepository = {
   /**
-   * Inserts the message unless its key exists, reading the traveller's openid in the same statement:
-   * the status is `SKIPPED_NO_TEMPLATE` without a template, `SKIPPED_NO_OPENID` without an openid, else
-   * PENDING. Returns the new row's id, status and openid; null for a duplicate key or an unknown traveller.
+   * Inserts the messages whose key does not exist yet, in one statement that reads each traveller's
+   * openid: the status is `SKIPPED_NO_TEMPLATE` without a template, `SKIPPED_NO_OPENID` without an
+   * openid, else PENDING. Returns the new rows by key; a duplicate key or an unknown traveller is absent.
    */
-  async insertForTraveller(
-    sql: Sql,
-    n: NewNotification,
-  ): Promise<{ id: number; status: NotificationStatus; openid: string | null } | null> {
-    const [row] = await sql.query<{ id: number; status: NotificationStatus; openid: string | null }>(
+  async insertForTravellers(sql: Sql, rows: NewNotification[], now: Date): Promise<Map<string, { id: number; status: NotificationStatus }>> {
+    const inserted = await sql.query<{ id: number; key: string; status: NotificationStatus }>(
       `INSERT INTO notification (idempotency_key, traveller_id, kind, event_id, order_id, ticket_id, template_id, openid, page, fields, status, reason, created_at, updated_at)
-       SELECT $1, t.id, $3, $4, $5, $6, $7::text, t.openid, $8, $9,
-              CASE WHEN $7::text IS NULL THEN 'SKIPPED_NO_TEMPLATE' WHEN t.openid IS NULL THEN 'SKIPPED_NO_OPENID' ELSE 'PENDING' END,
-              CASE WHEN $7::text IS NULL THEN 'NO_TEMPLATE' WHEN t.openid IS NULL THEN 'NO_OPENID' END,
-              $10, $10
-         FROM traveller t WHERE t.id = $2
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::int AS id, status, openid`,
-      [n.key, n.travellerId, n.kind, n.eventId, n.orderId, n.ticketId, n.templateId, n.page, JSON.stringify(n.fields), n.now],
+       SELECT d.j->>'key', t.id, d.j->>'kind', (d.j->>'eventId')::bigint, (d.j->>'orderId')::int, (d.j->>'ticketId')::int, d.j->>'templateId', t.openid, d.j->>'page', d.j->'fields',
+              CASE WHEN d.j->>'templateId' IS NULL THEN 'SKIPPED_NO_TEMPLATE' WHEN t.openid IS NULL THEN 'SKIPPED_NO_OPENID' ELSE 'PENDING' END,
+              CASE WHEN d.j->>'templateId' IS NULL THEN 'NO_TEMPLATE' WHEN t.openid IS NULL THEN 'NO_OPENID' END,
+              $2, $2
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS d(j, n)
+         JOIN traveller t ON t.id = (d.j->>'travellerId')::int
+        ORDER BY d.n
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::int AS id, idempotency_key AS key, status`,
+      [JSON.stringify(rows), now],
     );
-    return row ?? null;
+    return new Map(inserted.map((r) => [r.key, { id: r.id, status: r.status }]));
   },
 
-  /** Takes one use of the traveller's consent for a PENDING message and records it on the message (SKIPPED_NO_CONSENT when none is left). */
-  async attachConsent(sql: Sql, notificationId: number, travellerId: number, templateId: string, now: Date): Promise<number | null> {
-    const [row] = await sql.query<{ consentId: number | null }>(
-      `WITH c AS (
-         UPDATE notification_consent SET remaining = remaining - 1, updated_at = $4
-          WHERE traveller_id = $2 AND template_id = $3 AND remaining > 0 RETURNING id)
-       UPDATE notification SET consent_id = (SELECT id FROM c),
-              status = CASE WHEN (SELECT id FROM c) IS NULL THEN 'SKIPPED_NO_CONSENT' ELSE status END,
-              reason = CASE WHEN (SELECT id FROM c) IS NULL THEN 'NO_CONSENT' ELSE reason END
-        WHERE id = $1 RETURNING consent_id::int AS "consentId"`,
-      [notificationId, travellerId, templateId, now],
+  /**
+   * Takes one use of its traveller's consent for each PENDING message, in one statement: messages of
+   * one traveller and template take uses in id order while any are left, the rest become
+   * SKIPPED_NO_CONSENT. Returns each message's consent id (null: none left). The consent rows are
+   * locked first, so concurrent callers count from each other's results (and `remaining` never goes
+   * below zero: a check constraint backs that).
+   */
+  async attachConsents(sql: Sql, notificationIds: number[], now: Date): Promise<Map<number, number | null>> {
+    const rows = await sql.query<{ id: number; consentId: number | null }>(
+      `WITH p AS (
+         SELECT n.id, n.traveller_id, n.template_id, row_number() OVER (PARTITION BY n.traveller_id, n.template_id ORDER BY n.id) AS rn
+           FROM notification n WHERE n.id = ANY($1::bigint[]) AND n.status = 'PENDING' AND n.consent_id IS NULL),
+       c AS (
+         SELECT nc.id, nc.traveller_id, nc.template_id, nc.remaining FROM notification_consent nc
+          WHERE (nc.traveller_id, nc.template_id) IN (SELECT traveller_id, template_id FROM p) AND nc.remaining > 0
+          ORDER BY nc.id FOR UPDATE),
+       taken AS (SELECT p.id, c.id AS consent_id FROM p JOIN c USING (traveller_id, template_id) WHERE p.rn <= c.remaining),
+       used AS (
+         UPDATE notification_consent nc SET remaining = nc.remaining - k.n, updated_at = $2
+           FROM (SELECT consent_id, count(*)::int AS n FROM taken GROUP BY consent_id) k WHERE nc.id = k.consent_id RETURNING nc.id)
+       UPDATE notification n SET consent_id = taken.consent_id,
+              status = CASE WHEN taken.consent_id IS NULL THEN 'SKIPPED_NO_CONSENT' ELSE n.status END,
+              reason = CASE WHEN taken.consent_id IS NULL THEN 'NO_CONSENT' ELSE n.reason END
+         FROM p LEFT JOIN taken ON taken.id = p.id
+        WHERE n.id = p.id
+       RETURNING n.id::int AS id, n.consent_id::int AS "consentId"`,
+      [notificationIds, now],
     );
-    return row?.consentId ?? null;
+    return new Map(rows.map((r) => [r.id, r.consentId]));
   },
 
-  async byKey(sql: Sql, key: string): Promise<NotificationRow | null> {
-    const [row] = await sql.query<NotificationRow>(`SELECT ${NOTIFICATION_COLUMNS} FROM notification WHERE idempotency_key = $1`, [key]);
-    return row ?? null;
+  /** Existing messages by key (a repeated event): id and status. */
+  async byKeys(sql: Sql, keys: string[]): Promise<Map<string, { id: number; status: NotificationStatus }>> {
+    const rows = await sql.query<{ id: number; key: string; status: NotificationStatus }>(
+      `SELECT id::int AS id, idempotency_key AS key, status FROM notification WHERE idempotency_key = ANY($1::text[])`,
+      [keys],
+    );
+    return new Map(rows.map((r) => [r.key, { id: r.id, status: r.status }]));
   },
 
   async byId(sql: Sql, id: number): Promise<NotificationRow | null> {

@@ -39,6 +39,13 @@ export interface NotificationDraft {
   values: Record<string, string>;
 }
 
+/** What `create` did with a draft: the message's id and status, and whether this call made it. */
+export interface NotificationCreated {
+  id: number;
+  status: NotificationStatus;
+  created: boolean;
+}
+
 /** A message as the traveller's in-app list shows it. */
 export interface NotificationView {
   id: number;
@@ -77,33 +84,46 @@ export class NotificationService {
     this.templates = templatesFromConfig(config);
   }
 
+  /** Creates one message once per key (see `createMany`). */
+  async create(ctx: RequestContext, draft: NotificationDraft): Promise<NotificationCreated> {
+    const [created] = await this.createMany(ctx, [draft]);
+    return created;
+  }
+
   /**
-   * Creates a message once per key, in one transaction: the row, the consent it uses, and its
-   * delivery event. A repeated key (the outbox re-delivered the event) changes nothing.
+   * Creates messages once per key, all in one transaction of four statements whatever their number:
+   * the rows (each reading its traveller's openid), the consents they use (one use per message, in
+   * order, while the traveller has any), their delivery events, and the rows that already existed.
+   * A repeated key (the outbox re-delivered the event) changes nothing and answers the existing row.
+   * An unknown traveller fails the whole call with PermanentDeliveryError (an outbox batch then
+   * retries its events one by one, so only that event's message is given up).
    */
-  async create(ctx: RequestContext, draft: NotificationDraft): Promise<{ id: number; status: NotificationStatus; created: boolean }> {
-    const template = this.templates[draft.kind];
+  async createMany(ctx: RequestContext, drafts: NotificationDraft[]): Promise<NotificationCreated[]> {
+    if (!drafts.length) return [];
     return ctx.app.db.tx(async (sql) => {
       const now = ctx.app.clock.now();
-      // One statement reads the traveller's openid, decides the status and inserts unless the key exists.
-      const row = await repo.insertForTraveller(sql, {
-        key: draft.key, travellerId: draft.travellerId, kind: draft.kind, eventId: draft.eventId, orderId: draft.orderId ?? null,
-        ticketId: draft.ticketId ?? null, templateId: template.templateId, page: draft.page,
-        fields: buildFields(template.fields, draft.values), now,
+      const unique = [...new Map(drafts.map((d) => [d.key, d])).values()];
+      const inserted = await repo.insertForTravellers(sql, unique.map((d) => {
+        const template = this.templates[d.kind];
+        return {
+          key: d.key, travellerId: d.travellerId, kind: d.kind, eventId: d.eventId, orderId: d.orderId ?? null, ticketId: d.ticketId ?? null,
+          templateId: template.templateId, page: d.page, fields: buildFields(template.fields, d.values),
+        };
+      }), now);
+      const pending = [...inserted.values()].filter((r) => r.status === 'PENDING').map((r) => r.id);
+      // The insert above won these keys, so this runs once per message: one consent per message.
+      const consents = pending.length ? await repo.attachConsents(sql, pending, now) : new Map<number, number | null>();
+      const toSend = pending.filter((id) => consents.get(id) != null);
+      if (toSend.length) await ctx.app.outbox.addMany(sql, NOTIFICATION_DELIVER_TOPIC, toSend.map((notificationId) => ({ notificationId })));
+      const repeated = unique.filter((d) => !inserted.has(d.key)).map((d) => d.key);
+      const prior = repeated.length ? await repo.byKeys(sql, repeated) : new Map<string, { id: number; status: NotificationStatus }>();
+      return drafts.map((d): NotificationCreated => {
+        const row = inserted.get(d.key);
+        if (row) return { id: row.id, status: row.status === 'PENDING' && consents.get(row.id) == null ? 'SKIPPED_NO_CONSENT' : row.status, created: true };
+        const before = prior.get(d.key);
+        if (!before) throw new PermanentDeliveryError(`traveller ${d.travellerId} does not exist`);
+        return { id: before.id, status: before.status, created: false };
       });
-      if (row === null) {
-        const prior = await repo.byKey(sql, draft.key);
-        if (!prior) throw new PermanentDeliveryError(`traveller ${draft.travellerId} does not exist`);
-        return { id: prior.id, status: prior.status, created: false };
-      }
-      let status = row.status;
-      if (status === 'PENDING') {
-        // The insert above won the key, so this runs once per message: one consent per message.
-        const consentId = await repo.attachConsent(sql, row.id, draft.travellerId, template.templateId!, now);
-        if (consentId === null) status = 'SKIPPED_NO_CONSENT';
-        else await ctx.app.outbox.add(sql, NOTIFICATION_DELIVER_TOPIC, { notificationId: row.id });
-      }
-      return { id: row.id, status, created: true };
     });
   }
 

@@ -9,7 +9,7 @@ export const NOTIFICATION_JOBS = { reminders: 'notification-reminders' } as cons
 
 /**
  * Notifications run from the outbox: each notified topic's handler creates the message rows (one
- * transaction each, idempotent on the event id), and `notification.deliver` sends one message with
+ * transaction per event, or per run of events of the topic in a claimed batch; idempotent on the event id), and `notification.deliver` sends one message with
  * the outbox's retries and back-off. The reminder job finds entitlements about to expire.
  *
  * `outbox` defaults to the app's; tests pass a second dispatcher over the same database to prove
@@ -18,9 +18,18 @@ export const NOTIFICATION_JOBS = { reminders: 'notification-reminders' } as cons
 export function registerNotificationHandlers(app: App, outbox: Outbox = app.outbox): void {
   const service = () => app.services.notifications;
   for (const topic of NOTIFIED_TOPICS) {
+    const ctx = () => createSystemContext(app, `notify:${topic}`);
     outbox.on(topic, async (m) => {
-      const ctx = createSystemContext(app, `notify:${topic}`);
-      for (const draft of await draftsForEvent(ctx, m)) await service().create(ctx, draft);
+      const c = ctx();
+      await service().createMany(c, await draftsForEvent(c, m));
+    }, {
+      // A burst (redeems at a gate, paid orders) in one transaction; a bad event fails its batch and
+      // the outbox then delivers each alone, so only that one is retried or given up.
+      batch: async (messages) => {
+        const c = ctx();
+        const drafts = await Promise.all(messages.map((m) => draftsForEvent(c, m)));
+        await service().createMany(c, drafts.flat());
+      },
     });
   }
   outbox.on(NOTIFICATION_DELIVER_TOPIC, async (m) => {
@@ -35,7 +44,9 @@ export function registerNotificationHandlers(app: App, outbox: Outbox = app.outb
     run: async () => {
       const ctx = createSystemContext(app, NOTIFICATION_JOBS.reminders);
       let created = 0;
-      for (const draft of await expiringDrafts(ctx)) if ((await service().create(ctx, draft)).created) created++;
+      const drafts = await expiringDrafts(ctx);
+      // In slices, so a day with many expiring passes is many short transactions, not one long one.
+      for (let i = 0; i < drafts.length; i += 100) created += (await service().createMany(ctx, drafts.slice(i, i + 100))).filter((r) => r.created).length;
       // Senders that died mid-send and whose event went DEAD meanwhile: close those rows too.
       const interrupted = await notificationRepository.sweepInterrupted(app.db, app.clock.now());
       return { reminders: created, interrupted };
