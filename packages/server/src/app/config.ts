@@ -99,6 +99,8 @@ const schema = z.object({
   WECHAT_API_BASE_URL: z.string().url('must be a URL such as https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
   /** Where notifications go: `log` records them (dev/test), `wechat` sends subscribe messages (docs/notifications.md). */
   NOTIFICATION_CHANNEL: z.enum(['log', 'wechat']).default('log'),
+  /** Subscribe messages sent at the same time by one process (each send waits on WeChat). */
+  NOTIFICATION_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Which build of the mini-program a tapped message opens. */
   WECHAT_MINIPROGRAM_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
   /** Subscribe-message template ids per message kind (a kind without one is recorded SKIPPED_NO_TEMPLATE). */

@@ -411,6 +411,26 @@ describe('notifications: WeChat subscribe messages with consent, retries and no 
     }
   });
 
+  it('messages are sent several at a time (each send waits on WeChat), each exactly once', async () => {
+    const me = await traveller();
+    await consent(me.token, ['REDEMPTION_SUCCESS'], 6);
+    const travellerId = (await s.app.db.query<{ id: number }>('SELECT id FROM traveller WHERE dev_token = $1', [me.token]))[0].id;
+    wx.hold();
+    try {
+      await s.app.db.tx((sql) => s.app.outbox.addMany(sql, 'redemption.recorded', [1, 2, 3, 4, 5, 6].map((i) => ({
+        travellerId, ticketCode: `TKPAR${n}${i}`, lineName: '港澳船票（单程一次）', merchantName: '喷射飞航 TurboJET', at: s.clock.now().toISOString(),
+      }))));
+      // A dispatcher sending one at a time would never have more than one send open at WeChat.
+      await wx.waitForHeld(6, 10_000);
+      expect(wx.held()).toBe(6);
+    } finally {
+      wx.release();
+    }
+    await drain();
+    expect(sentTo(me.openid, 'REDEMPTION_SUCCESS').map((m) => value(m, 'character_string4')).sort()).toEqual([1, 2, 3, 4, 5, 6].map((i) => `TKPAR${n}${i}`));
+    expect((await rowsOf(me.openid)).map((r) => r.status)).toEqual(Array(6).fill('SENT'));
+  });
+
   it('concurrent bursts for one traveller never use more consents than were given', async () => {
     for (let round = 0; round < 3; round++) {
       const me = await traveller();

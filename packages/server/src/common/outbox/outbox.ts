@@ -50,6 +50,7 @@ export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = {
 export class Outbox {
   private readonly handlers = new Map<string, OutboxHandler>();
   private readonly batchHandlers = new Map<string, OutboxBatchHandler>();
+  private readonly concurrency = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private running = false;
   private again = false;
@@ -66,12 +67,15 @@ export class Outbox {
    * Registers the handler of a topic (one per topic: a second registration is a bug and fails at
    * start instead of silently replacing the first). Events of topics with no handler are marked delivered.
    */
-  on(topic: string, handler: OutboxHandler, opts: { batch?: OutboxBatchHandler } = {}): void {
+  on(topic: string, handler: OutboxHandler, opts: { batch?: OutboxBatchHandler; concurrency?: number } = {}): void {
     if (this.handlers.has(topic)) throw new Error(`outbox topic ${topic} already has a handler`);
     this.handlers.set(topic, handler);
     // A burst of one topic (a redeem per second per gate, a notify per paid order) is delivered by
     // the batch form, consecutive events of a claimed batch together: one transaction instead of one each.
     if (opts.batch) this.batchHandlers.set(topic, opts.batch);
+    // Events that each wait on someone else (a WeChat send: ~100 ms) go several at a time, or one
+    // process could send only ~10 a second. Only for handlers whose events are independent of each other.
+    if (opts.concurrency && opts.concurrency > 1) this.concurrency.set(topic, Math.floor(opts.concurrency));
   }
 
   /** Writes an event inside the transaction `sql`; it is dispatched once that transaction commits. */
@@ -146,7 +150,7 @@ export class Outbox {
         try {
           for (const run of runsOfOneTopic(batch)) {
             if (run.length > 1 && (await this.deliverRun(run))) done.push(...run.map((m) => m.id));
-            else for (const msg of run) if (await this.deliver(msg)) done.push(msg.id);
+            else await this.deliverEach(run, done);
           }
         } finally {
           if (done.length) await this.markDelivered(done);
@@ -193,6 +197,18 @@ export class Outbox {
       this.log.debug({ err, topic, size: run.length }, 'outbox batch failed; delivering its events one by one');
       return false;
     }
+  }
+
+  /** Each event of a run alone: in order, or up to the topic's `concurrency` at a time. Delivered ids go to `done`. */
+  private async deliverEach(run: OutboxMessage[], done: number[]): Promise<void> {
+    const width = Math.min(this.concurrency.get(run[0].topic) ?? 1, run.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: width }, async () => {
+      while (next < run.length) {
+        const msg = run[next++];
+        if (await this.deliver(msg)) done.push(msg.id);
+      }
+    }));
   }
 
   private deliver(msg: OutboxMessage): Promise<boolean> {

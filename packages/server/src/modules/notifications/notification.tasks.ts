@@ -32,10 +32,12 @@ export function registerNotificationHandlers(app: App, outbox: Outbox = app.outb
       },
     });
   }
+  // Each send waits on WeChat (~100 ms): several at once. Safe: every message is claimed by its own
+  // conditional update before it is sent, so no two senders ever send one message.
   outbox.on(NOTIFICATION_DELIVER_TOPIC, async (m) => {
     const ctx = createSystemContext(app, 'notify:deliver');
     await service().deliver(ctx, Number(m.payload.notificationId), { lastAttempt: m.attempt >= DEFAULT_OUTBOX_POLICY.maxAttempts });
-  });
+  }, { concurrency: app.config.NOTIFICATION_SEND_CONCURRENCY });
   if (outbox !== app.outbox) return;
   app.scheduler.register({
     name: NOTIFICATION_JOBS.reminders,
