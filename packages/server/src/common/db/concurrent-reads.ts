@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
  * Nothing is cached: each load still reads PostgreSQL at that moment, so the answers are as fresh as
  * a read of its own would be. On this 2-core box a statement costs far more in round trips than in
  * rows (docs/performance.md), and the redeem path reads the staff session and the scan per request.
+ * (Not only PostgreSQL: the cache versions every request reads from Redis share one MGET the same way.)
  *
  * `loadMany` gets the keys of one batch (duplicates included) and returns one value per key, in order.
  */
