@@ -203,12 +203,16 @@ export class Outbox {
   private async deliverEach(run: OutboxMessage[], done: number[]): Promise<void> {
     const width = Math.min(this.concurrency.get(run[0].topic) ?? 1, run.length);
     let next = 0;
-    await Promise.all(Array.from({ length: width }, async () => {
+    // Settled, not raced: a lane that fails (the database gone) lets the others finish before the
+    // round ends, so a round never ends with deliveries of it still running.
+    const lanes = await Promise.allSettled(Array.from({ length: width }, async () => {
       while (next < run.length) {
         const msg = run[next++];
         if (await this.deliver(msg)) done.push(msg.id);
       }
     }));
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private deliver(msg: OutboxMessage): Promise<boolean> {
