@@ -9,8 +9,9 @@ export const NOTIFICATION_JOBS = { reminders: 'notification-reminders' } as cons
 
 /**
  * Notifications run from the outbox: each notified topic's handler creates the message rows (one
- * transaction per event, or per run of events of the topic in a claimed batch; idempotent on the event id), and `notification.deliver` sends one message with
- * the outbox's retries and back-off. The reminder job finds entitlements about to expire.
+ * transaction per event, or per run of the topic's events in a claimed batch; idempotent on the
+ * event id), and `notification.deliver` sends one message with the outbox's retries and back-off,
+ * several at a time. The reminder job finds entitlements about to expire.
  *
  * `outbox` defaults to the app's; tests pass a second dispatcher over the same database to prove
  * two dispatchers never send a message twice. The job is registered with the app's outbox only.
