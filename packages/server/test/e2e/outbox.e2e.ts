@@ -223,6 +223,9 @@ describe('transactional outbox', () => {
     outbox.on('test.handled', async (m) => {
       seen.push(Number(m.payload.i));
     });
+    // Not kicked by the commit (a stopped dispatcher ignores kicks), so the rows are read as written;
+    // drain() below still delivers.
+    await outbox.stop();
     await s.app.db.tx(async (sql) => {
       await outbox.add(sql, 'test.unhandled', { i: 0 });
       await outbox.addMany(sql, 'test.unhandled.many', [{ i: 1 }, { i: 2 }]);
