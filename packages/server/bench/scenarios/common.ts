@@ -7,6 +7,8 @@ import { num, ratio, table } from '../lib/report.js';
 import { count5xx, unanswered, type RunFigures } from '../lib/stats.js';
 import type { SqlTxFloorJob } from '../lib/sql-tx-floor-worker.js';
 import { withClient } from '../lib/db.js';
+import { wrkAvailable } from '../lib/wrk.js';
+import type { BenchOptions } from './types.js';
 
 export type { SqlTxFloorJob } from '../lib/sql-tx-floor-worker.js';
 
@@ -231,4 +233,14 @@ export function sortChecks(checks: Check[], failures: string[], missed: string[]
 /** YYYY-MM-DD, `days` after today (UTC). */
 export function dateIn(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Which load generator measures: ours (one row per request) or wrk (`--wrk`: aggregates, far less CPU). */
+export type Generator = 'node' | 'wrk';
+
+/** `--wrk` asks for wrk (Debian's package); without it, the Node load generator. */
+export function generatorOf(opts: BenchOptions): Generator {
+  if (!opts.args.wrk) return 'node';
+  if (!wrkAvailable()) throw new Error('--wrk needs Debian\'s wrk (apt-get install wrk)');
+  return 'wrk';
 }

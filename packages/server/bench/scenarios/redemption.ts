@@ -16,10 +16,11 @@ import { withClient } from '../lib/db.js';
 import { startBenchEnv } from '../lib/env.js';
 import { startHttpFloor } from '../lib/floor-http.js';
 import { runLoad, type LoadRequest } from '../lib/load.js';
-import { machineCpu } from '../lib/proc.js';
+import { machineCpu, sleep } from '../lib/proc.js';
+import { runWrk } from '../lib/wrk.js';
 import { num, ratio } from '../lib/report.js';
 import { figuresOf, type RunFigures } from '../lib/stats.js';
-import { checkLines, figuresTable, gql, groupCommitCounts, groupCommitText, inParallel, outboxDrain, outboxDrainText, outboxMark, loadLine, nonOk, outcomesText, rest, runSqlTxFloor, sortChecks, type Check } from './common.js';
+import { checkLines, figuresTable, generatorOf, gql, groupCommitCounts, groupCommitText, inParallel, outboxDrain, outboxDrainText, outboxMark, loadLine, nonOk, outcomesText, rest, runSqlTxFloor, sortChecks, type Check } from './common.js';
 import { addTravellers, createOrders, notifyRequests, pendingOrders } from './prep.js';
 import { numArg, type BenchOptions, type Scenario, type ScenarioOutcome } from './types.js';
 
@@ -37,10 +38,14 @@ export const redemption: Scenario = {
     '--redeems N      measured redeems (default 3000; as many more tickets are prepared for the SQL floor)',
     '--warmup N       redeems sent before the measured run (default 300)',
     '--connections N  keep-alive connections of the load generator, and transactions in flight in the SQL floor (default 64)',
+    '--wrk            measure the redeems with wrk (closed loop for --seconds, default 2; far less CPU than the Node load generator;',
+    '                 --redeems defaults to 6000 then, more than wrk can send, so no redeem is sent twice)',
   ],
   async run(opts: BenchOptions): Promise<ScenarioOutcome> {
     const load0 = loadavg();
-    const N = numArg(opts, 'redeems', 3000);
+    const generator = generatorOf(opts);
+    const wrkSeconds = numArg(opts, 'seconds', 2);
+    const N = numArg(opts, 'redeems', generator === 'wrk' ? 6000 : 3000);
     const W = numArg(opts, 'warmup', 300);
     const C = numArg(opts, 'connections', 64);
     const failures: string[] = [];
@@ -162,14 +167,21 @@ export const redemption: Scenario = {
     const runReqs = reqs.slice(W);
     if (W) await runLoad({ host: server.host, port: server.port, mode: 'closed', connections: C, requests: warmReqs, timeoutMs: 10_000, maxDurationMs: 30_000 });
     const ageAtStart = Math.round((performance.now() - s0) / 1000);
-    opts.log(`redeems: ${num(runReqs.length)}, closed loop over ${C} keep-alive connections (first scan ${ageAtStart} s ago) …`);
+    const how = generator === 'wrk' ? `wrk for ${wrkSeconds} s (${num(runReqs.length)} distinct redeems ready)` : `${num(runReqs.length)} redeems`;
+    opts.log(`redeems: ${how}, closed loop over ${C} keep-alive connections (first scan ${ageAtStart} s ago) …`);
     const g0 = await groupCommitCounts(server.url, 'redeems');
     const mark = await outboxMark(db.url);
     const cpu0 = server.child.cpuSeconds();
     const m0 = machineCpu();
     const t0 = performance.now();
-    const f = figuresOf(await runLoad({ host: server.host, port: server.port, mode: 'closed', connections: C, requests: runReqs, timeoutMs: 10_000, maxDurationMs: 90_000 }));
+    const f =
+      generator === 'wrk'
+        ? await runWrk({ host: server.host, port: server.port, connections: C, requests: runReqs, seconds: wrkSeconds, timeoutMs: 10_000 })
+        : figuresOf(await runLoad({ host: server.host, port: server.port, mode: 'closed', connections: C, requests: runReqs, timeoutMs: 10_000, maxDurationMs: 90_000 }));
     const t1 = performance.now();
+    // wrk stops at its deadline with up to C redeems unanswered; the server still finishes them.
+    const sentByWrk = generator === 'wrk' ? f.requests + C : 0;
+    if (generator === 'wrk') await settledRedemptions(db.url);
     const m1 = machineCpu();
     const cpu1 = server.child.cpuSeconds();
     const grouping = groupCommitText(g0, await groupCommitCounts(server.url, 'redeems'));
@@ -193,9 +205,14 @@ export const redemption: Scenario = {
       };
     });
     const expected = W + f.outcomes.ok;
+    // With wrk, the redeems cut off at its deadline (at most one per connection) may have been taken too.
+    const redemptionsAsAnswered = generator === 'wrk' ? inv.serverRedemptions >= expected && inv.serverRedemptions <= expected + C : inv.serverRedemptions === expected;
     const checks: Check[] = [
       { target: 'every redeem answered 2xx', ok: nonOk(f) === 0, detail: outcomesText(f), hard: true },
-      { target: 'one success per redeemed line (server and floor)', ok: inv.serverRedemptions === expected && inv.linesRedeemedTwice === 0 && inv.linesOutOfStep === 0 && inv.floorRedemptions === floorSql.outcomes.ok, detail: `server redemptions ${num(inv.serverRedemptions)} for ${num(expected)} 2xx answers (warm-up included); floor ${num(inv.floorRedemptions)} for ${num(floorSql.outcomes.ok)}; lines redeemed twice ${inv.linesRedeemedTwice}; lines whose uses_left disagrees ${inv.linesOutOfStep}; ALLOWED REDEEM log rows ${num(inv.logRows)}`, hard: true },
+      ...(generator === 'wrk'
+        ? [{ target: 'wrk sent each redeem at most once', ok: sentByWrk <= runReqs.length, detail: `${num(f.requests)} answered (+ ≤ ${C} cut off) of ${num(runReqs.length)} distinct redeems; raise --redeems`, hard: true }]
+        : []),
+      { target: 'one success per redeemed line (server and floor)', ok: redemptionsAsAnswered && inv.linesRedeemedTwice === 0 && inv.linesOutOfStep === 0 && inv.floorRedemptions === floorSql.outcomes.ok, detail: `server redemptions ${num(inv.serverRedemptions)} for ${num(expected)} 2xx answers (warm-up included${generator === 'wrk' ? `; + ≤ ${C} cut off by wrk's deadline` : ''}); floor ${num(inv.floorRedemptions)} for ${num(floorSql.outcomes.ok)}; lines redeemed twice ${inv.linesRedeemedTwice}; lines whose uses_left disagrees ${inv.linesOutOfStep}; ALLOWED REDEEM log rows ${num(inv.logRows)}`, hard: true },
       { target: 'redemption ≥ 2,000/s', ok: f.throughput >= 2000, detail: `${num(f.throughput)}/s`, hard: false },
       { target: 'p95 < 50 ms', ok: f.latency.p95 < 50, detail: `p95 ${num(f.latency.p95, 1)} ms`, hard: false },
       { target: '≥ 60 % of the raw-SQL floor', ok: f.throughput >= 0.6 * floorSql.throughput, detail: `${num(f.throughput)}/s ÷ ${num(floorSql.throughput)}/s = ${ratio(f.throughput, floorSql.throughput)}`, hard: false },
@@ -205,7 +222,7 @@ export const redemption: Scenario = {
     const busy = m0 && m1 ? (m1.busy - m0.busy) / (m1.total - m0.total) : null;
     await server.stop();
     const text = [
-      `redemption: ${num(runReqs.length)} redeem(scanNonce, ticketId, lineId) by TURBOJET-T1 (after ${num(W)} warm-up), one line per ticket, closed loop over ${C} keep-alive connections`,
+      `redemption: ${generator === 'wrk' ? `wrk for ${wrkSeconds} s, ${num(f.requests)} answered of` : ''} ${num(runReqs.length)} redeem(scanNonce, ticketId, lineId) by TURBOJET-T1 (after ${num(W)} warm-up), one line per ticket, closed loop over ${C} keep-alive connections`,
       loadLine(load0),
       '',
       figuresTable({ label: 'server', f }, [{ label: 'floor: raw SQL', f: floorSql }, { label: 'floor: bare http', f: floorHttp }]),
@@ -223,7 +240,18 @@ export const redemption: Scenario = {
     ].join('\n');
     return {
       text, failures, missedTargets,
-      data: { parameters: { redeems: runReqs.length, warmup: W, connections: C, qtyPerOrder: QTY, sqlFloorPool: 20 }, loadAverageAtStart: load0, server: f, floorSql, floorHttp, scans: scanFig, setup: { orders: made, notify: paid }, serverCpuSeconds: serverCpu, machineBusyShare: busy, groupCommit: grouping, outboxDrain: drain, invariant: inv, checks },
+      data: { parameters: { generator, wrkSeconds: generator === 'wrk' ? wrkSeconds : null, redeems: runReqs.length, warmup: W, connections: C, qtyPerOrder: QTY, sqlFloorPool: 20 }, loadAverageAtStart: load0, server: f, floorSql, floorHttp, scans: scanFig, setup: { orders: made, notify: paid }, serverCpuSeconds: serverCpu, machineBusyShare: busy, groupCommit: grouping, outboxDrain: drain, invariant: inv, checks },
     };
   },
 };
+
+/** Waits until the redemption count holds still for a moment (the redeems wrk cut off at its deadline finish on the server). */
+async function settledRedemptions(dbUrl: string): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 100; i++) {
+    const n = await withClient(dbUrl, async (c) => Number((await c.query(`SELECT count(*)::int AS n FROM redemption`)).rows[0].n));
+    if (n === last) return;
+    last = n;
+    await sleep(100);
+  }
+}

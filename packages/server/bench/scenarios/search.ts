@@ -14,11 +14,11 @@ import { diffCounters, readCounters, type CounterDiff } from '../lib/db.js';
 import { startBenchEnv } from '../lib/env.js';
 import { startHttpFloor } from '../lib/floor-http.js';
 import { runLoad, type LoadJob, type LoadRequest } from '../lib/load.js';
-import { runWrk, wrkAvailable } from '../lib/wrk.js';
+import { runWrk } from '../lib/wrk.js';
 import { machineCpu, procTreeCpuSeconds, sleep } from '../lib/proc.js';
 import { num, ratio } from '../lib/report.js';
 import { figuresOf, type RunFigures } from '../lib/stats.js';
-import { checkLines, dateIn, figuresTable, gql, loadLine, nonOk, outcomesText, sortChecks, type Check } from './common.js';
+import { checkLines, dateIn, figuresTable, generatorOf, gql, loadLine, nonOk, outcomesText, sortChecks, type Check } from './common.js';
 import { numArg, type BenchOptions, type Scenario, type ScenarioOutcome } from './types.js';
 
 const HOT_PAIRS: Array<[string, string]> = [['SZX', 'HKG'], ['HKG', 'SZX'], ['MFM', 'HKG'], ['HKG', 'MFM'], ['CAN', 'HKG'], ['HKG', 'CAN']];
@@ -73,15 +73,6 @@ interface SearchRun {
   readyMs: number;
   /** PostgreSQL transactions during the measured run (read after 11 quiet seconds). */
   pg: CounterDiff | null;
-}
-
-/** Which load generator measures: ours (one row per request) or wrk (`--wrk`: aggregates, far less CPU). */
-type Generator = 'node' | 'wrk';
-
-function generatorOf(opts: BenchOptions): Generator {
-  if (!opts.args.wrk) return 'node';
-  if (!wrkAvailable()) throw new Error('--wrk needs Debian\'s wrk (apt-get install wrk)');
-  return 'wrk';
 }
 
 /** The measured run against host:port with the chosen generator (wrk runs for the job's --seconds, closed loop). */

@@ -5,6 +5,8 @@ import { WebSocket } from 'ws';
 import pg from 'pg';
 import { createClient } from 'graphql-ws';
 import { hkDate, startTestServer, type TestServer } from '../support/harness.js';
+import { redeemTxOptions } from '../../src/modules/redemption/redemption.service.js';
+import { redemptionRepository } from '../../src/modules/redemption/redemption.repository.js';
 import { waitFor } from '../support/lb-cluster.js';
 import {
   buyPaid, DEMO_PASSWORD, SCAN, DEMO_TERMINAL_KEY, LOGS, qrOf, redeem, scan, scanAndRedeem, STAFF_LOGIN, staffLogin, subscribeFeed,
@@ -99,6 +101,52 @@ describe('merchant redemption', () => {
       ['昂坪360', '昂坪360缆车（入场一次）', 'NP360-T1'],
     ]);
     expect(events[0].payload.travellerId).toEqual(expect.any(Number));
+  });
+
+  it('two last lines of a ticket in two transactions at once: the second reads "other lines left" after the first commits, so the ticket ends REDEEMED', async () => {
+    // Concurrent redeems over HTTP usually share one group transaction; this drives two transactions
+    // directly, the way two groups in flight would meet. The second waits on the order lock its BEGIN
+    // took (redeemTxOptions) and only then reads the ticket's other lines: without that lock first it
+    // would wait on the ticket row instead, with a snapshot from before the first commit, and count
+    // the first line as still open.
+    const { tickets } = await buyPaid(s);
+    const code = tickets[0].ticket_code;
+    const [t] = await s.app.db.query<any>('SELECT id FROM ticket WHERE code = $1', [code]);
+    const lines = await s.app.db.query<any>(
+      `SELECT l.id, l.merchant_id, (SELECT id FROM terminal WHERE merchant_id = l.merchant_id ORDER BY id LIMIT 1) AS terminal_id,
+              (SELECT id FROM merchant_staff WHERE merchant_id = l.merchant_id ORDER BY id LIMIT 1) AS staff_id
+         FROM ticket_line l WHERE l.ticket_id = $1 ORDER BY l.id`,
+      [t.id],
+    );
+    expect(lines).toHaveLength(3);
+    const job = (l: any, nonce: string) => ({
+      k: 0, ticketId: Number(t.id), lineId: Number(l.id), merchantId: Number(l.merchant_id), terminalId: Number(l.terminal_id), staffId: Number(l.staff_id),
+      now: new Date(), ref: code, codes: [], tripId: null, scanNonce: nonce, qrStep: 0, qrTyp: 'T', event: {},
+    });
+    const options = redeemTxOptions([Number(t.id)]);
+    const first = await s.app.db.tx((sql) => redemptionRepository.redeemAndRecord(sql, [job(lines[0], 'tx-first')], null), options);
+    expect(first[0]).toMatchObject({ usesLeft: 0, otherLinesLeft: 2 });
+
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let tookA!: () => void;
+    const aTook = new Promise<void>((r) => (tookA = r));
+    const a = s.app.db.tx(async (sql) => {
+      const rows = await redemptionRepository.redeemAndRecord(sql, [job(lines[1], 'tx-a')], null);
+      tookA();
+      await held;
+      return rows;
+    }, options);
+    await aTook;
+    const b = s.app.db.tx((sql) => redemptionRepository.redeemAndRecord(sql, [job(lines[2], 'tx-b')], null), options);
+    await waitFor('the second transaction to wait for a lock', async () => {
+      const [w] = await s.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      return w.n > 0;
+    }, 10_000);
+    release();
+    const [ra, rb] = await Promise.all([a, b]);
+    expect(ra[0]).toMatchObject({ usesLeft: 0, otherLinesLeft: 1 });
+    expect(rb[0]).toMatchObject({ usesLeft: 0, otherLinesLeft: 0 });
   });
 
   it('refuses the wrong merchant, even with a valid code and the right ids in hand', async () => {

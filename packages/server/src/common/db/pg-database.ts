@@ -106,7 +106,9 @@ export class PgDatabase implements Database {
     try {
       // One round trip for both (a simple query may hold several statements): on this 2-core box the
       // cost of a request is mostly its number of round trips to PostgreSQL (docs/performance.md).
-      await client.query(options.lockTimeoutMs !== undefined ? `BEGIN; SET LOCAL lock_timeout = ${Math.floor(options.lockTimeoutMs)}` : 'BEGIN');
+      const begin = options.lockTimeoutMs !== undefined ? `BEGIN; SET LOCAL lock_timeout = ${Math.floor(options.lockTimeoutMs)}` : 'BEGIN';
+      await client.query(options.opening ? `${begin}; ${options.opening}` : begin);
+      if (options.opening) this.stats.statements++;
       const result = await fn(sql);
       await flush();
       await client.query('COMMIT');

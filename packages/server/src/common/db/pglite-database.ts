@@ -1,5 +1,5 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import type { Database, TxSql } from './sql.js';
+import type { Database, TxOptions, TxSql } from './sql.js';
 import { DeferredWriteQueue, runAfterCommit } from './sql.js';
 
 /**
@@ -23,7 +23,7 @@ export class PgliteDatabase implements Database {
     return (await this.pglite.query<T>(text, params as unknown[], QUERY_OPTIONS)).rows;
   }
 
-  async tx<T>(fn: (sql: TxSql) => Promise<T>): Promise<T> {
+  async tx<T>(fn: (sql: TxSql) => Promise<T>, options: TxOptions = {}): Promise<T> {
     const hooks: Array<() => void> = [];
     const result = await this.pglite.transaction(async (tx: Transaction) => {
       const queue = new DeferredWriteQueue();
@@ -37,6 +37,8 @@ export class PgliteDatabase implements Database {
         afterCommit: (hook) => hooks.push(hook),
         later: (text, params = [], options) => queue.push(text, params, options),
       };
+      // One connection, no lock waits: the opening statement simply runs first.
+      if (options.opening) await send(options.opening, []);
       const out = await fn(sql);
       await flush();
       return out;

@@ -111,6 +111,19 @@ export interface TxOptions {
    * Unset: the pool's default (DATABASE_LOCK_TIMEOUT_MS).
    */
   lockTimeoutMs?: number;
+  /**
+   * A statement without parameters sent in the same round trip as BEGIN (a simple query), typically
+   * the row locks the transaction starts with; its rows are not returned. In READ COMMITTED every later
+   * statement still takes its snapshot after those locks were granted, as if it had been sent alone.
+   * Build it from trusted values only (see `intList`).
+   */
+  opening?: string;
+}
+
+/** Integers for a statement's text (`opening`): throws unless every one is a safe integer. */
+export function intList(values: readonly number[]): string {
+  if (!values.length || !values.every((v) => Number.isSafeInteger(v))) throw new Error(`intList: not a list of integers: ${values.slice(0, 5).join(',')}`);
+  return values.join(',');
 }
 
 /** The database: statements outside a transaction, and transactions. */

@@ -234,107 +234,72 @@ export const redemptionRepository = {
   },
 
   /**
-   * The redemption itself: one conditional UPDATE. The ticket row is locked first (so two lines of
-   * one ticket, or a refund, serialise with it) and must be ACTIVE, within its validity and named by
-   * the scanned code; the line must belong to the merchant and have a use left. Null: nothing taken.
+   * The redemptions themselves, one statement for a set of redeems of distinct tickets (a redeem group,
+   * or one redeem alone): for each, one conditional UPDATE of its line, and for each use taken its
+   * redemption row, its ALLOWED log row and, when `events` is given, its outbox event (the payload
+   * plus the new `redemptionId` and what the UPDATE read). The ticket row is locked first (so two lines
+   * of one ticket, or a refund, serialise with it) and must be ACTIVE, within its validity and named
+   * by the scanned code; the line must belong to the merchant and have a use left. The caller has
+   * locked the tickets' orders before this statement (TxOptions.opening), so its snapshot sees every
+   * earlier redeemer's commit and `otherLinesLeft` is exact. Returns one row per use taken, by `k`.
    */
-  async redeemLine(
+  async redeemAndRecord(
     sql: Sql,
-    a: { ticketId: number; lineId: number; merchantId: number; now: Date; ref: string; codes: string[]; tripId: number | null },
-  ): Promise<RedeemedLineRow | null> {
-    const rows = await sql.query<RedeemedLineRow>(
-      `WITH t AS (
-         SELECT t.id, t.code, t.order_id, t.product_name, t.trip_id, o.traveller_id, p.name AS passenger_name
-           FROM ticket t JOIN orders o ON o.id = t.order_id LEFT JOIN order_passenger p ON p.id = t.passenger_id
-          WHERE t.id = $1 AND t.status = 'ACTIVE' AND t.valid_from <= $4 AND t.valid_until > $4
-            AND (t.code = $5 OR (o.order_no = $5 AND t.code = ANY($6::text[])))
-            AND ($7::int IS NULL OR t.trip_id IS NULL OR t.trip_id = $7)
-            FOR UPDATE OF t)
-       UPDATE ticket_line l SET uses_left = l.uses_left - 1, updated_at = $4
-         FROM t
-        WHERE l.id = $2 AND l.ticket_id = t.id AND l.merchant_id = $3 AND l.uses_left > 0
-       RETURNING l.uses_left AS "usesLeft", l.uses_total AS "usesTotal", l.name AS "lineName", t.code AS "ticketCode",
-                 t.order_id AS "orderId", t.traveller_id AS "travellerId", t.product_name AS "productName", t.passenger_name AS "passengerName",
-                 t.trip_id AS "tripId",
-                 -- The ticket's other lines with a use left, so "all lines used" costs no extra round trip.
-                 -- Every redeemer locks the order before this statement, so its snapshot sees their commits.
-                 (SELECT count(*)::int FROM ticket_line o WHERE o.ticket_id = t.id AND o.id <> l.id AND o.uses_left > 0) AS "otherLinesLeft"`,
-      [a.ticketId, a.lineId, a.merchantId, a.now, a.ref, a.codes, a.tripId],
-    );
-    return rows[0] ?? null;
-  },
-
-  /**
-   * `redeemLine` for several redeems in one statement (a redeem group, redemption.service.ts). The
-   * tickets must be distinct (so no line is named twice and "other lines left" is exact) and their
-   * orders already locked by the caller. Returns one row per redeem that took a use, keyed by `k`.
-   */
-  async redeemLines(
-    sql: Sql,
-    jobs: Array<{ k: number; ticketId: number; lineId: number; merchantId: number; now: Date; ref: string; codes: string[]; tripId: number | null }>,
-  ): Promise<Array<RedeemedLineRow & { k: number }>> {
-    return sql.query<RedeemedLineRow & { k: number }>(
+    jobs: Array<{
+      k: number; ticketId: number; lineId: number; merchantId: number; terminalId: number; staffId: number; now: Date;
+      ref: string; codes: string[]; tripId: number | null; scanNonce: string; qrStep: number; qrTyp: string; event: Record<string, unknown>;
+    }>,
+    events: { topic: string; at: Date; delivered: boolean } | null,
+  ): Promise<Array<RedeemedLineRow & { k: number; redemptionId: number }>> {
+    const rows = await sql.query<RedeemedLineRow & { k: number; redemptionId: number }>(
       `WITH j AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS j(k int, ticket_id int, line_id int, merchant_id int, at timestamptz, ref text, codes jsonb, trip_id int)),
+           AS j(k int, ticket_id int, line_id int, merchant_id int, terminal_id int, staff_id int, at timestamptz, ref text, codes jsonb, trip_id int,
+                scan_nonce text, qr_step int, qr_typ text, event jsonb)),
        t AS (
          SELECT j.k, j.line_id, j.merchant_id, j.at, t.id, t.code, t.order_id, t.product_name, t.trip_id, o.traveller_id, p.name AS passenger_name
            FROM j JOIN ticket t ON t.id = j.ticket_id JOIN orders o ON o.id = t.order_id LEFT JOIN order_passenger p ON p.id = t.passenger_id
           WHERE t.status = 'ACTIVE' AND t.valid_from <= j.at AND t.valid_until > j.at
             AND (t.code = j.ref OR (o.order_no = j.ref AND t.code = ANY (ARRAY(SELECT jsonb_array_elements_text(j.codes)))))
             AND (j.trip_id IS NULL OR t.trip_id IS NULL OR t.trip_id = j.trip_id)
-            FOR UPDATE OF t)
-       UPDATE ticket_line l SET uses_left = l.uses_left - 1, updated_at = t.at
-         FROM t
-        WHERE l.id = t.line_id AND l.ticket_id = t.id AND l.merchant_id = t.merchant_id AND l.uses_left > 0
-       RETURNING t.k, l.uses_left AS "usesLeft", l.uses_total AS "usesTotal", l.name AS "lineName", t.code AS "ticketCode",
-                 t.order_id AS "orderId", t.traveller_id AS "travellerId", t.product_name AS "productName", t.passenger_name AS "passengerName",
-                 t.trip_id AS "tripId",
-                 (SELECT count(*)::int FROM ticket_line o WHERE o.ticket_id = t.id AND o.id <> l.id AND o.uses_left > 0) AS "otherLinesLeft"`,
-      [JSON.stringify(jobs.map((j) => ({ k: j.k, ticket_id: j.ticketId, line_id: j.lineId, merchant_id: j.merchantId, at: j.now.toISOString(), ref: j.ref, codes: j.codes, trip_id: j.tripId })))],
-    );
-  },
-
-  /**
-   * `insertRedemption` for several redeems of distinct lines in one statement, with their ALLOWED log
-   * rows and, when `events` is given, one outbox event per redemption (its payload plus the new
-   * `redemptionId`): one round trip for all three. Redemption id by `k`.
-   */
-  async insertRedemptions(
-    sql: Sql,
-    rows: Array<{
-      k: number; at: Date; ticketId: number; lineId: number; merchantId: number; terminalId: number; staffId: number; scanNonce: string; qrRef: string; qrStep: number; qrTyp: string; usesLeftAfter: number;
-      event?: Record<string, unknown>;
-    }>,
-    events: { topic: string; at: Date; delivered: boolean } | null = null,
-  ): Promise<Map<number, number>> {
-    const out = await sql.query<{ k: number; id: number }>(
-      `WITH v AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS v(k int, at timestamptz, ticket_id int, line_id int, merchant_id int, terminal_id int, staff_id int, scan_nonce text, qr_ref text, qr_step int, qr_typ text, uses_left_after int, event jsonb)),
+            FOR UPDATE OF t),
+       u AS (
+         UPDATE ticket_line l SET uses_left = l.uses_left - 1, updated_at = t.at
+           FROM t
+          WHERE l.id = t.line_id AND l.ticket_id = t.id AND l.merchant_id = t.merchant_id AND l.uses_left > 0
+         RETURNING t.k, l.uses_left, l.uses_total, l.name AS line_name, t.code AS ticket_code, t.order_id, t.traveller_id, t.product_name,
+                   t.passenger_name, t.trip_id,
+                   -- The ticket's other lines with a use left, so "all lines used" costs no extra round trip.
+                   (SELECT count(*)::int FROM ticket_line o WHERE o.ticket_id = t.id AND o.id <> l.id AND o.uses_left > 0) AS other_lines_left),
        r AS (
          INSERT INTO redemption (at, ticket_id, ticket_line_id, merchant_id, terminal_id, staff_id, scan_nonce, qr_ref, qr_step, uses_left_after)
-         SELECT at, ticket_id, line_id, merchant_id, terminal_id, staff_id, scan_nonce, qr_ref, qr_step, uses_left_after FROM v ORDER BY k
+         SELECT j.at, j.ticket_id, j.line_id, j.merchant_id, j.terminal_id, j.staff_id, j.scan_nonce, j.ref, j.qr_step, u.uses_left
+           FROM u JOIN j ON j.k = u.k ORDER BY u.k
          RETURNING id, ticket_line_id),
        lg AS (
          INSERT INTO redemption_log (at, merchant_id, terminal_id, staff_id, action, result, scan_nonce, qr_typ, qr_ref, qr_step, ticket_id, ticket_line_id, redemption_id)
-         SELECT v.at, v.merchant_id, v.terminal_id, v.staff_id, 'REDEEM', 'ALLOWED', v.scan_nonce, v.qr_typ, v.qr_ref, v.qr_step, v.ticket_id, v.line_id, r.id
-           FROM v JOIN r ON r.ticket_line_id = v.line_id ORDER BY v.k),
+         SELECT j.at, j.merchant_id, j.terminal_id, j.staff_id, 'REDEEM', 'ALLOWED', j.scan_nonce, j.qr_typ, j.ref, j.qr_step, j.ticket_id, j.line_id, r.id
+           FROM j JOIN r ON r.ticket_line_id = j.line_id ORDER BY j.k),
        ev AS (
          INSERT INTO outbox_event (topic, payload, available_at, status, delivered_at)
-         SELECT $2::varchar, jsonb_build_object('redemptionId', r.id) || v.event, $3::timestamptz,
-                CASE WHEN $4::boolean THEN 'DELIVERED' ELSE 'PENDING' END, CASE WHEN $4::boolean THEN $3::timestamptz END
-           FROM v JOIN r ON r.ticket_line_id = v.line_id WHERE $2::varchar IS NOT NULL ORDER BY v.k)
-       SELECT v.k, r.id FROM v JOIN r ON r.ticket_line_id = v.line_id`,
+         SELECT $2::varchar,
+                j.event || jsonb_build_object('redemptionId', r.id, 'travellerId', u.traveller_id, 'orderId', u.order_id, 'ticketCode', u.ticket_code,
+                                              'lineName', u.line_name, 'usesLeft', u.uses_left),
+                $3::timestamptz, CASE WHEN $4::boolean THEN 'DELIVERED' ELSE 'PENDING' END, CASE WHEN $4::boolean THEN $3::timestamptz END
+           FROM j JOIN r ON r.ticket_line_id = j.line_id JOIN u ON u.k = j.k WHERE $2::varchar IS NOT NULL ORDER BY j.k)
+       SELECT u.k, r.id AS "redemptionId", u.uses_left AS "usesLeft", u.uses_total AS "usesTotal", u.line_name AS "lineName", u.ticket_code AS "ticketCode",
+              u.order_id AS "orderId", u.traveller_id AS "travellerId", u.product_name AS "productName", u.passenger_name AS "passengerName",
+              u.trip_id AS "tripId", u.other_lines_left AS "otherLinesLeft"
+         FROM u JOIN j ON j.k = u.k JOIN r ON r.ticket_line_id = j.line_id`,
       [
-        JSON.stringify(rows.map((r) => ({
-          k: r.k, at: r.at.toISOString(), ticket_id: r.ticketId, line_id: r.lineId, merchant_id: r.merchantId, terminal_id: r.terminalId, staff_id: r.staffId,
-          scan_nonce: r.scanNonce, qr_ref: r.qrRef, qr_step: r.qrStep, qr_typ: r.qrTyp, uses_left_after: r.usesLeftAfter, event: r.event ?? {},
+        JSON.stringify(jobs.map((j) => ({
+          k: j.k, ticket_id: j.ticketId, line_id: j.lineId, merchant_id: j.merchantId, terminal_id: j.terminalId, staff_id: j.staffId, at: j.now.toISOString(),
+          ref: j.ref, codes: j.codes, trip_id: j.tripId, scan_nonce: j.scanNonce, qr_step: j.qrStep, qr_typ: j.qrTyp, event: j.event,
         }))),
         events?.topic ?? null, events?.at ?? null, events?.delivered ?? false,
       ],
     );
-    return new Map(out.map((r) => [Number(r.k), Number(r.id)]));
+    return rows.map((r) => ({ ...r, k: Number(r.k), redemptionId: Number(r.redemptionId) }));
   },
 
   /** Lines of a ticket with uses left (the ticket is locked by the caller's transaction). */

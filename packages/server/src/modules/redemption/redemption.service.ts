@@ -4,7 +4,7 @@ import { enforceRateLimit } from '../../common/rate-limit.js';
 import { parseQrToken, type QrRefusal, type TicketStatus } from '@deeptravel/shared';
 import type { RequestContext } from '../../app/context.js';
 import { AppError, isRetryableDbError } from '../../common/errors.js';
-import type { TxSql } from '../../common/db/sql.js';
+import { intList, type TxOptions, type TxSql } from '../../common/db/sql.js';
 import { settleOrderIfFinal } from '../orders/order-completion.js';
 import { transitionTickets } from '../tickets/ticket-transitions.js';
 import { requireStaff, type StaffPrincipal } from '../merchants/staff-session.js';
@@ -29,6 +29,17 @@ const REDEEM_GROUPS_IN_FLIGHT = 2;
 const REDEEM_GROUP_MAX = 64;
 /** While a redeem group is in flight, the next starts with at least this many (no slot spent on a group of one). */
 const REDEEM_MIN_GROUP_WHILE_BUSY = 16;
+
+/**
+ * A redeem transaction's options: every order of its tickets locked first, in id order, in BEGIN's
+ * round trip (so two groups never deadlock), then each ticket by its redeem: the lock order of
+ * refunds, changes and expiry, so a last-line redemption (which settles the order) can never deadlock
+ * with a refund. A lock wait over 2 s gives up (the group then runs its redeems alone).
+ */
+export function redeemTxOptions(ticketIds: number[]): TxOptions {
+  const tickets = intList([...new Set(ticketIds)]);
+  return { lockTimeoutMs: 2000, opening: `SELECT o.id FROM orders o JOIN ticket t ON t.order_id = o.id WHERE t.id IN (${tickets}) ORDER BY o.id FOR UPDATE OF o` };
+}
 
 /** One redeem, checked and ready to take its use (what the transaction needs). */
 interface RedeemJob {
@@ -269,14 +280,7 @@ export class RedemptionService {
     groupsInFlight: REDEEM_GROUPS_IN_FLIGHT,
     minGroupWhileBusy: REDEEM_MIN_GROUP_WHILE_BUSY,
     runAlone: (job) => this.redeemAlone(job),
-    commitGroup: (jobs) =>
-      jobs[0].ctx.app.db.tx(async (sql) => {
-        // Every order of the group locked first, in id order (so two groups never deadlock), then each
-        // ticket by its redeem: the lock order of refunds, changes and expiry, as a single redeem does.
-        const tickets = [...new Set(jobs.map((j) => j.input.ticketId))];
-        await sql.query('SELECT o.id FROM orders o JOIN ticket t ON t.order_id = o.id WHERE t.id = ANY($1::int[]) ORDER BY o.id FOR UPDATE OF o', [tickets]);
-        return this.redeemGroupInTx(sql, jobs);
-      }, { lockTimeoutMs: 2000 }),
+    commitGroup: (jobs) => jobs[0].ctx.app.db.tx((sql) => this.redeemGroupInTx(sql, jobs), redeemTxOptions(jobs.map((j) => j.input.ticketId))),
     onGroupFailed: (err, jobs) => {
       // Expected: a unique key (a replay, a request racing itself) or a lock wait. Anything else is a bug to see.
       const expected = uniqueViolation(err) !== null || isRetryableDbError(err) || err instanceof AppError;
@@ -298,12 +302,7 @@ export class RedemptionService {
   private async redeemAlone(job: RedeemJob): Promise<RedemptionResult | null> {
     const { ctx, input, nonce } = job;
     try {
-      return await ctx.app.db.tx(async (sql) => {
-        // The order row first, then the ticket: the lock order of refunds, changes and expiry, so a
-        // last-line redemption (which settles the order) can never deadlock with a refund.
-        await sql.query('SELECT o.id FROM orders o JOIN ticket t ON t.order_id = o.id WHERE t.id = $1 FOR UPDATE OF o', [input.ticketId]);
-        return this.redeemInTx(sql, job);
-      }, { lockTimeoutMs: 2000 });
+      return await ctx.app.db.tx(async (sql) => (await this.redeemGroupInTx(sql, [job]))[0], redeemTxOptions([input.ticketId]));
     } catch (err) {
       const constraint = uniqueViolation(err);
       if (constraint === 'redemption_scan_line_unique') {
@@ -320,10 +319,10 @@ export class RedemptionService {
   }
 
   /**
-   * A group's uses, set-based: per round of distinct tickets, one conditional UPDATE for every line
-   * and one INSERT for every redemption, its log row and its outbox event (2 statements for the
-   * round, whatever its size). A ticket named twice in a group goes to the next round, which sees the
-   * first round's uses. Null at index k: redeem k took nothing (its refusal is worked out after commit).
+   * A group's uses (or one redeem's), set-based: per round of distinct tickets, one statement takes
+   * every line's use and records every redemption, its log row and its outbox event, whatever the
+   * round's size. A ticket named twice in a group goes to the next round, which sees the first round's
+   * uses. Null at index k: redeem k took nothing (its refusal is worked out after commit).
    */
   private async redeemGroupInTx(sql: TxSql, jobs: RedeemJob[]): Promise<Array<RedemptionResult | null>> {
     const out: Array<RedemptionResult | null> = jobs.map(() => null);
@@ -340,10 +339,20 @@ export class RedemptionService {
         }
       }
       rest = later;
-      const taken = await repo.redeemLines(sql, round.map(({ job, k }) => ({
-        k, ticketId: job.input.ticketId, lineId: job.input.lineId, merchantId: job.staff.merchantId, now: job.now, ref: job.scan.qrRef, codes: job.codes, tripId: job.tripId,
-      })));
+      // Their events are delivered by the outbox only when someone handles the topic.
+      const outbox = jobs[0].ctx.app.outbox;
+      const delivered = !outbox.hasHandler(REDEMPTION_EVENTS.recorded);
+      const taken = await repo.redeemAndRecord(sql, round.map(({ job, k }) => {
+        const { staff, input, scan, nonce, now, tripId, codes } = job;
+        return {
+          k, ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId, now,
+          ref: scan.qrRef, codes, tripId, scanNonce: nonce, qrStep: scan.qrStep, qrTyp: scan.qrTyp,
+          // The event's payload; the statement adds the redemption id and what it read (traveller, order, ticket code, line name, uses left).
+          event: { ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, merchantName: staff.merchantName, terminal: staff.terminalCode, terminalName: staff.terminalName, at: now.toISOString() },
+        };
+      }), { topic: REDEMPTION_EVENTS.recorded, at: jobs[0].ctx.app.clock.now(), delivered });
       if (!taken.length) continue;
+      if (!delivered) sql.afterCommit(() => outbox.kick());
       const status = new Map<number, TicketStatus>();
       for (const line of taken) {
         const { ctx, staff, input } = jobs[line.k];
@@ -355,26 +364,9 @@ export class RedemptionService {
           await settleOrderIfFinal(ctx, sql, line.orderId, actor);
         }
       }
-      // The redemptions, their log rows and their outbox events in one statement (the event gets the new id there).
-      const outbox = jobs[0].ctx.app.outbox;
-      const delivered = !outbox.hasHandler(REDEMPTION_EVENTS.recorded);
-      const ids = await repo.insertRedemptions(sql, taken.map((line) => {
-        const { staff, input, scan, nonce, now } = jobs[line.k];
-        return {
-          k: line.k, at: now, ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId,
-          scanNonce: nonce, qrRef: scan.qrRef, qrStep: scan.qrStep, qrTyp: scan.qrTyp, usesLeftAfter: line.usesLeft,
-          event: {
-            travellerId: line.travellerId, orderId: line.orderId, ticketId: input.ticketId, ticketCode: line.ticketCode,
-            lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, merchantId: staff.merchantId, merchantName: staff.merchantName,
-            terminal: staff.terminalCode, terminalName: staff.terminalName, at: now.toISOString(),
-          },
-        };
-      }), { topic: REDEMPTION_EVENTS.recorded, at: jobs[0].ctx.app.clock.now(), delivered });
-      if (!delivered) sql.afterCommit(() => outbox.kick());
       for (const line of taken) {
         const { ctx, staff, input, now } = jobs[line.k];
-        const id = ids.get(line.k);
-        if (id === undefined) throw new Error(`redeem group: no redemption row for item ${line.k}`);
+        const id = line.redemptionId;
         const view: RedemptionView = {
           id, at: now, merchantId: staff.merchantId, terminalId: staff.terminalId, terminalCode: staff.terminalCode, terminalName: staff.terminalName,
           staffId: staff.staffId, staffUsername: staff.username, ticketId: input.ticketId, ticketCode: line.ticketCode, ticketStatus: status.get(line.k)!,
@@ -387,39 +379,6 @@ export class RedemptionService {
       }
     }
     return out;
-  }
-
-  /** Takes the use inside `sql` (its order already locked); null when the conditional UPDATE took nothing. */
-  private async redeemInTx(sql: TxSql, job: RedeemJob): Promise<RedemptionResult | null> {
-    const { ctx, staff, input, scan, nonce, now, tripId, codes } = job;
-    const line = await repo.redeemLine(sql, { ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, now, ref: scan.qrRef, codes, tripId });
-    if (!line) return null;
-    const actor = `staff:${staff.staffId}@${staff.terminalCode}`;
-    let ticketStatus: TicketStatus = 'ACTIVE';
-    if (line.usesLeft === 0 && line.otherLinesLeft === 0) {
-      await transitionTickets(ctx, sql, [{ id: input.ticketId, status: 'ACTIVE', code: line.ticketCode }], 'REDEEMED', actor, 'ALL_LINES_USED');
-      ticketStatus = 'REDEEMED';
-      await settleOrderIfFinal(ctx, sql, line.orderId, actor);
-    }
-    const id = await repo.insertRedemption(sql, {
-      at: now, ticketId: input.ticketId, lineId: input.lineId, merchantId: staff.merchantId, terminalId: staff.terminalId, staffId: staff.staffId,
-      scanNonce: nonce, qrRef: scan.qrRef, qrStep: scan.qrStep, qrTyp: scan.qrTyp, usesLeftAfter: line.usesLeft,
-    });
-    const view: RedemptionView = {
-      id, at: now, merchantId: staff.merchantId, terminalId: staff.terminalId, terminalCode: staff.terminalCode, terminalName: staff.terminalName,
-      staffId: staff.staffId, staffUsername: staff.username, ticketId: input.ticketId, ticketCode: line.ticketCode, ticketStatus,
-      lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, usesTotal: line.usesTotal,
-      productName: line.productName, passengerName: line.passengerName, tripId: line.tripId,
-    };
-    await ctx.app.outbox.add(sql, REDEMPTION_EVENTS.recorded, {
-      redemptionId: id, travellerId: line.travellerId, orderId: line.orderId, ticketId: input.ticketId, ticketCode: line.ticketCode,
-      lineId: input.lineId, lineName: line.lineName, usesLeft: line.usesLeft, merchantId: staff.merchantId, merchantName: staff.merchantName,
-      terminal: staff.terminalCode, terminalName: staff.terminalName, at: now.toISOString(),
-    });
-    // The live feed hears it only once it is true (Redis pub/sub: every instance's subscribers).
-    sql.afterCommit(() => ctx.app.pubsub.publish('REDEMPTION_RECORDED', staff.merchantId, { ...view, at: now.toISOString() }));
-    announceOrderUpdate(ctx, sql, line.orderId);
-    return { ...view, replayed: false };
   }
 
   /** Redeems several lines of one scan (a group at the gate); each item succeeds or fails on its own. */
