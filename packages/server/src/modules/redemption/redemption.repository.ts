@@ -259,7 +259,9 @@ export const redemptionRepository = {
        t AS (
          SELECT j.k, j.line_id, j.merchant_id, j.at, t.id, t.code, t.order_id, t.product_name, t.trip_id, o.traveller_id, p.name AS passenger_name
            FROM j JOIN ticket t ON t.id = j.ticket_id JOIN orders o ON o.id = t.order_id LEFT JOIN order_passenger p ON p.id = t.passenger_id
-          WHERE t.status = 'ACTIVE' AND t.valid_from <= j.at AND t.valid_until > j.at
+          -- The ids again as an array: the planner then reads the tickets by key (from the recordset alone
+          -- it guessed 100 rows and, on a freshly loaded table, scanned all of them).
+          WHERE t.id = ANY($5::int[]) AND t.status = 'ACTIVE' AND t.valid_from <= j.at AND t.valid_until > j.at
             AND (t.code = j.ref OR (o.order_no = j.ref AND t.code = ANY (ARRAY(SELECT jsonb_array_elements_text(j.codes)))))
             AND (j.trip_id IS NULL OR t.trip_id IS NULL OR t.trip_id = j.trip_id)
             FOR UPDATE OF t),
@@ -296,7 +298,7 @@ export const redemptionRepository = {
           k: j.k, ticket_id: j.ticketId, line_id: j.lineId, merchant_id: j.merchantId, terminal_id: j.terminalId, staff_id: j.staffId, at: j.now.toISOString(),
           ref: j.ref, codes: j.codes, trip_id: j.tripId, scan_nonce: j.scanNonce, qr_step: j.qrStep, qr_typ: j.qrTyp, event: j.event,
         }))),
-        events?.topic ?? null, events?.at ?? null, events?.delivered ?? false,
+        events?.topic ?? null, events?.at ?? null, events?.delivered ?? false, jobs.map((j) => j.ticketId),
       ],
     );
     return rows.map((r) => ({ ...r, k: Number(r.k), redemptionId: Number(r.redemptionId) }));
