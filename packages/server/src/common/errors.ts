@@ -101,6 +101,22 @@ export class AppError extends Error {
 }
 
 /**
+ * True for a PostgreSQL error that a value of the request caused: a number out of its column's range
+ * (an id that cannot exist, say) or text that is not a number or a date where one is needed. The
+ * answer is BAD_USER_INPUT (`badValue`), not a 500; the server still logs it, in case a bug and not the
+ * request produced the value.
+ */
+export function isBadValueError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && ['22003', '22P02', '22007', '22008'].includes(code) && typeof (err as { severity?: unknown }).severity === 'string';
+}
+
+/** The client-facing error for `isBadValueError`. */
+export function badValue(): AppError {
+  return new AppError('BAD_USER_INPUT', 'A value in the request is out of range or malformed (for example an id that cannot exist)');
+}
+
+/**
  * True when the database connection itself failed (terminated by the server, reset, refused): the
  * request did not complete and nothing of its transaction was kept, so the client may retry.
  */

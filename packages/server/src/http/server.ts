@@ -13,7 +13,7 @@ import { PublicResponseCache, type CachedAnswer } from './response-cache.js';
 import { CATALOG_NAMESPACE } from '../modules/catalog/catalog.service.js';
 import type { App } from '../app/app.js';
 import { createRequestContext, type RequestContext } from '../app/context.js';
-import { AppError, isConnectionFailure, retryLater } from '../common/errors.js';
+import { AppError, badValue, isBadValueError, isConnectionFailure, retryLater } from '../common/errors.js';
 import { buildAppSchema } from '../graphql/schema.js';
 import { costLimitRule } from '../graphql/cost-limit.js';
 import { GRAPHIQL_PAGE, graphiqlAsset } from './graphiql.js';
@@ -58,6 +58,11 @@ function formatError(app: App, formatted: GraphQLFormattedError, error: unknown)
     app.log.warn({ err: original }, 'database connection failed during a request');
     const e = retryLater();
     return { message: e.message, path: formatted.path, locations: formatted.locations, extensions: { code: e.code, ...e.details } };
+  }
+  if (isBadValueError(original)) {
+    app.log.warn({ err: original }, 'a request value the database could not take');
+    const e = badValue();
+    return { message: e.message, path: formatted.path, locations: formatted.locations, extensions: { code: e.code } };
   }
   app.log.error({ err: original }, 'unexpected GraphQL error');
   return {
@@ -415,9 +420,9 @@ export async function startHttpServer(app: App, opts: { port: number; host?: str
     served
       .then((route) => end({ route, status: res.statusCode }))
       .catch((err: unknown) => {
-        if (err instanceof AppError || isConnectionFailure(err)) {
-          const e = err instanceof AppError ? err : retryLater();
-          if (!(err instanceof AppError)) app.log.warn({ err, url: req.url }, 'database connection failed during a request');
+        if (err instanceof AppError || isConnectionFailure(err) || isBadValueError(err)) {
+          const e = err instanceof AppError ? err : isBadValueError(err) ? badValue() : retryLater();
+          if (!(err instanceof AppError)) app.log.warn({ err, url: req.url }, isBadValueError(err) ? 'a request value the database could not take' : 'database connection failed during a request');
           const r = restError(e);
           if (!res.headersSent) sendJson(res, r.status, r.body, { ...(e.code === 'RETRY_LATER' ? { 'retry-after': '1' } : {}), ...(r.headers ?? {}) });
         } else {

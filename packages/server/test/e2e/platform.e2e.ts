@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { createClient } from 'graphql-ws';
 import { startTestServer, type TestServer } from '../support/harness.js';
+import { staffLogin } from '../support/redemption-fixtures.js';
 
 describe('platform: health, metrics, playground, GraphQL hygiene', () => {
   let s: TestServer;
@@ -32,6 +33,24 @@ describe('platform: health, metrics, playground, GraphQL hygiene', () => {
       expect(res.status).toBe(200);
       expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     }
+  });
+
+  it('an id no row can have (beyond PostgreSQL int) is bad input with a code, never a 500', async () => {
+    const huge = '99999999999';
+    const codeOf = (r: { errors?: Array<{ extensions?: { code?: string } }> }) => r.errors?.[0]?.extensions?.code;
+    // Ids parsed as Number(...) go to the database as they are: its range error is the request's fault.
+    expect(codeOf(await s.gql(`query($id: ID!) { order(id: $id) { id } }`, { id: huge }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await s.gql(`mutation($id: ID!) { cancelOrder(orderId: $id) { id } }`, { id: huge }))).toBe('BAD_USER_INPUT');
+    const rest = await s.rest('GET', `/orders/${huge}`, undefined, 'user123');
+    expect(rest.status).toBe(400);
+    expect(rest.body.error.code).toBe('BAD_USER_INPUT');
+    const order = await s.rest('POST', '/orders', { items: [{ product_id: Number(huge), qty: 1 }] }, 'user123');
+    expect(order.status).toBeGreaterThanOrEqual(400);
+    expect(order.status).toBeLessThan(500);
+    // Ids parsed by toId are refused before any statement.
+    const staff = await staffLogin(s, 'turbojet-staff', 'TURBOJET-T1');
+    const redeemHuge = await s.gql(`mutation { redeem(ticketId: "${huge}", lineId: "1") { id } }`, {}, staff);
+    expect(redeemHuge.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'ticketId' } });
   });
 
   it('refuses queries that are too deep or too costly, with coded errors', async () => {

@@ -3,10 +3,13 @@ import type { RequestContext } from '../../../app/context.js';
 import { AppError } from '../../../common/errors.js';
 import { MerchantStaffMember, MerchantTerminal, StaffIdentity, StaffLoginInput, StaffSession } from './merchant.types.js';
 
+/** The largest id these arguments name (PostgreSQL `serial`/`int`): a larger one cannot exist. */
+const MAX_ID = 2_147_483_647;
+
 /** A positive integer id from a GraphQL ID argument. */
 export function toId(value: string | number, field: string): number {
   const n = typeof value === 'number' ? value : /^\d{1,12}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) throw new AppError('BAD_USER_INPUT', `${field} must be a positive integer id`, { field });
+  if (!Number.isSafeInteger(n) || n <= 0 || n > MAX_ID) throw new AppError('BAD_USER_INPUT', `${field} must be a positive integer id`, { field });
   return n;
 }
 
