@@ -58,6 +58,7 @@ async function runPrimary(config: AppConfig): Promise<void> {
   // Migrations, the demo seed and the bootstrap admin once, here, before any worker starts.
   const setup = await createApp({ ...config, SCHEDULER_ENABLED: false });
   await setup.close();
+  if (config.WORKER_NODE_ARGS.length) cluster.setupPrimary({ execArgv: [...process.execArgv, ...config.WORKER_NODE_ARGS] });
   let stopping = false;
   const fork = (index: number) => {
     const jobs = config.SCHEDULER_ENABLED && (config.REDIS_URL !== undefined || index === 0);

@@ -7,6 +7,11 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ PORT: 8080, PAYMENT_GATEWAY: 'mock', devMode: true });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.REDIS_URL).toBeUndefined();
+    expect(c.WORKER_NODE_ARGS).toEqual([]);
+  });
+
+  it('splits WORKER_NODE_ARGS on white space', () => {
+    expect(loadConfig({ WORKER_NODE_ARGS: ' --single-threaded-gc  --max-semi-space-size=32 ' }).WORKER_NODE_ARGS).toEqual(['--single-threaded-gc', '--max-semi-space-size=32']);
   });
 
   it('names the variable that is wrong, in one line', () => {

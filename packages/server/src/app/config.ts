@@ -55,6 +55,8 @@ const schema = z.object({
   RATE_LIMIT_ENABLED: bool.optional(),
   /** Worker processes sharing the port (node:cluster); 1 = this process serves. Needs DATABASE_URL when > 1. */
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Extra Node flags for the workers when WORKERS > 1, space-separated (added to the primary's own). */
+  WORKER_NODE_ARGS: z.string().default('').transform((s) => s.split(/\s+/).filter(Boolean)),
   /**
    * Admission control: requests in flight per process above which a new request is answered at once
    * with 429 `BUSY_RETRY` and `Retry-After: 1` instead of queueing (0 = no limit). Probes, /metrics,
