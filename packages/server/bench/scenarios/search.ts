@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { DEFAULT_PERSISTED_QUERIES_FILE } from '../../src/http/persisted-queries.js';
 import { defer } from '../lib/cleanup.js';
-import { diffCounters, readCounters, type CounterDiff } from '../lib/db.js';
+import { diffCounters, readCounters, type BenchDatabase, type CounterDiff } from '../lib/db.js';
 import { startBenchEnv } from '../lib/env.js';
 import { startHttpFloor } from '../lib/floor-http.js';
 import { runLoad, type LoadJob, type LoadRequest } from '../lib/load.js';
@@ -70,7 +70,8 @@ interface SearchRun {
   figures: RunFigures;
   serverCpuSeconds: number | null;
   machineBusyShare: number | null;
-  warm: { keys: number; offers: number; problems: string[] };
+  /** GraphQL problems in the answers checked after the run. */
+  problems: string[];
   readyMs: number;
   /** PostgreSQL transactions during the measured run (read after 11 quiet seconds). */
   pg: CounterDiff | null;
@@ -84,36 +85,68 @@ async function measure(opts: BenchOptions, host: string, port: number, job: Omit
   return runWrk({ host, port, connections: job.connections, requests: distinct, seconds: numArg(opts, 'seconds', 10), timeoutMs: job.timeoutMs });
 }
 
-/** One server (WORKERS=n), warmed, then the load. */
-async function searchAgainstServer(opts: BenchOptions, name: string, workers: number, job: Omit<LoadJob, 'host' | 'port'>, style: SearchStyle): Promise<SearchRun> {
+/** A bench server for the search load: started on a fresh database, warmed and checked; measured by `measureRound`. */
+interface RoundServer {
+  workers: number;
+  host: string;
+  port: number;
+  url: string;
+  pid: number;
+  readyMs: number;
+  db: BenchDatabase;
+  stop(): Promise<unknown>;
+}
+
+/** One measured round against one server: its figures, the server's CPU and the machine's. */
+interface Round {
+  figures: RunFigures;
+  serverCpuSeconds: number | null;
+  machine: { busy: number; total: number } | null;
+}
+
+async function startRoundServer(opts: BenchOptions, name: string, workers: number, job: Omit<LoadJob, 'host' | 'port'>, style: SearchStyle): Promise<RoundServer> {
   const env = await startBenchEnv({ logName: `${name}-w${workers}-${opts.stamp}`, serverEnv: workers > 1 ? { WORKERS: String(workers) } : {} });
   const { server } = env;
   opts.log(`server (WORKERS=${workers}) pid ${server.child.pid} ready in ${server.readyMs} ms at ${server.url}`);
   const warm = await warmAndCheck(server.url, style);
-  if (warm.problems.length) throw new Error(`search does not answer cleanly: ${warm.problems.join('; ')}`);
-  // JIT and cache warm-up through the load generator, then the measured run.
+  if (warm.problems.length) throw new Error(`search does not answer cleanly (WORKERS=${workers}): ${warm.problems.join('; ')}`);
+  // JIT and cache warm-up through the load generator.
   await runLoad({ ...job, host: server.host, port: server.port, mode: 'closed', requests: job.requests.slice(0, 3000), maxDurationMs: 30_000 });
+  return { workers, host: server.host, port: server.port, url: server.url, pid: server.child.pid!, readyMs: server.readyMs, db: env.db, stop: () => server.stop() };
+}
+
+async function measureRound(opts: BenchOptions, s: RoundServer, job: Omit<LoadJob, 'host' | 'port'>): Promise<Round> {
+  const cpu0 = procTreeCpuSeconds(s.pid);
+  const m0 = machineCpu();
+  const figures = await measure(opts, s.host, s.port, job);
+  const m1 = machineCpu();
+  const cpu1 = procTreeCpuSeconds(s.pid);
+  return {
+    figures,
+    serverCpuSeconds: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
+    machine: m0 && m1 ? { busy: m1.busy - m0.busy, total: m1.total - m0.total } : null,
+  };
+}
+
+/** One server (WORKERS=n), warmed, then the load. */
+async function searchAgainstServer(opts: BenchOptions, name: string, workers: number, job: Omit<LoadJob, 'host' | 'port'>, style: SearchStyle): Promise<SearchRun> {
+  const server = await startRoundServer(opts, name, workers, job, style);
   // PostgreSQL statistics need ~11 s to settle before and after: only when figures are wanted.
   const countPg = workers === 1 && !opts.smoke;
   if (countPg) await sleep(11_000);
-  const c0 = countPg ? await readCounters(env.db) : null;
-  const cpu0 = procTreeCpuSeconds(server.child.pid);
-  const m0 = machineCpu();
-  const figures = await measure(opts, server.host, server.port, job);
-  const m1 = machineCpu();
-  const cpu1 = procTreeCpuSeconds(server.child.pid);
+  const c0 = countPg ? await readCounters(server.db) : null;
+  const run = await measureRound(opts, server, job);
   if (countPg) await sleep(11_000);
-  const pg = c0 ? diffCounters(c0, await readCounters(env.db)) : null;
+  const pg = c0 ? diffCounters(c0, await readCounters(server.db)) : null;
   // After the run: the answers really were search results (not errors with HTTP 200).
   const after = await warmAndCheck(server.url, style);
-  warm.problems.push(...after.problems);
   await server.stop();
   return {
-    figures,
+    figures: run.figures,
     // The primary and its workers (WORKERS > 1): node:cluster forks them as direct children.
-    serverCpuSeconds: cpu0 !== null && cpu1 !== null ? Math.round((cpu1 - cpu0) * 100) / 100 : null,
-    machineBusyShare: m0 && m1 ? (m1.busy - m0.busy) / (m1.total - m0.total) : null,
-    warm,
+    serverCpuSeconds: run.serverCpuSeconds !== null ? Math.round(run.serverCpuSeconds * 100) / 100 : null,
+    machineBusyShare: run.machine ? run.machine.busy / run.machine.total : null,
+    problems: after.problems,
     readyMs: server.readyMs,
     pg,
   };
@@ -172,7 +205,7 @@ export const search: Scenario = {
     opts.log(`  ${num(f.throughput)}/s, p95 ${num(f.latency.p95, 1)} ms`);
 
     const checks: Check[] = [
-      { target: 'every request answered 2xx, no error', ok: nonOk(f) === 0 && s.warm.problems.length === 0, detail: `${outcomesText(f)}${s.warm.problems.length ? `; GraphQL problems: ${s.warm.problems.join('; ')}` : ''}`, hard: true },
+      { target: 'every request answered 2xx, no error', ok: nonOk(f) === 0 && s.problems.length === 0, detail: `${outcomesText(f)}${s.problems.length ? `; GraphQL problems: ${s.problems.join('; ')}` : ''}`, hard: true },
       { target: 'search from cache ≥ 3,000/s', ok: f.throughput >= 3000, detail: `${num(f.throughput)}/s (${ratio(f.throughput, floor.throughput)} of the bare-http floor's ${num(floor.throughput)}/s)`, hard: false },
       { target: 'p95 < 50 ms', ok: f.latency.p95 < 50, detail: `p95 ${num(f.latency.p95, 1)} ms`, hard: false },
     ];
@@ -193,47 +226,6 @@ export const search: Scenario = {
     return { text, failures, missedTargets, data: { parameters: { ...job, requests: job.requests.length, workers }, loadAverageAtStart: load0, server: f, floorHttp: floor, postgres: s.pg, serverCpuSeconds: s.serverCpuSeconds, machineBusyShare: s.machineBusyShare, readyMs: s.readyMs, checks } };
   },
 };
-
-/** A server started for the workers scenario, warmed and checked, measured in rounds. */
-interface RoundServer {
-  workers: number;
-  host: string;
-  port: number;
-  url: string;
-  pid: number;
-  readyMs: number;
-  stop(): Promise<unknown>;
-}
-
-/** One measured round against one server: its figures, the server's CPU and the machine's. */
-interface Round {
-  figures: RunFigures;
-  serverCpuSeconds: number | null;
-  machine: { busy: number; total: number } | null;
-}
-
-async function startRoundServer(opts: BenchOptions, workers: number, job: Omit<LoadJob, 'host' | 'port'>, style: SearchStyle): Promise<RoundServer> {
-  const env = await startBenchEnv({ logName: `workers-w${workers}-${opts.stamp}`, serverEnv: workers > 1 ? { WORKERS: String(workers) } : {} });
-  const { server } = env;
-  opts.log(`server (WORKERS=${workers}) pid ${server.child.pid} ready in ${server.readyMs} ms at ${server.url}`);
-  const warm = await warmAndCheck(server.url, style);
-  if (warm.problems.length) throw new Error(`search does not answer cleanly (WORKERS=${workers}): ${warm.problems.join('; ')}`);
-  await runLoad({ ...job, host: server.host, port: server.port, mode: 'closed', requests: job.requests.slice(0, 3000), maxDurationMs: 30_000 });
-  return { workers, host: server.host, port: server.port, url: server.url, pid: server.child.pid!, readyMs: server.readyMs, stop: () => server.stop() };
-}
-
-async function measureRound(opts: BenchOptions, s: RoundServer, job: Omit<LoadJob, 'host' | 'port'>): Promise<Round> {
-  const cpu0 = procTreeCpuSeconds(s.pid);
-  const m0 = machineCpu();
-  const figures = await measure(opts, s.host, s.port, job);
-  const m1 = machineCpu();
-  const cpu1 = procTreeCpuSeconds(s.pid);
-  return {
-    figures,
-    serverCpuSeconds: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
-    machine: m0 && m1 ? { busy: m1.busy - m0.busy, total: m1.total - m0.total } : null,
-  };
-}
 
 /** Middle value (the mean of the two middle ones for an even count). */
 function median(values: number[]): number {
@@ -322,8 +314,8 @@ export const workersScenario: Scenario = {
     await runLoad({ ...job, host: fl.host, port: fl.port, mode: 'closed', requests: job.requests.slice(0, 3000), maxDurationMs: 30_000 });
     const floor = await measure(o, fl.host, fl.port, { ...job, requests: job.requests.slice(0, perRound) });
     await fl.stop();
-    const one = await startRoundServer(opts, 1, job, style);
-    const two = await startRoundServer(opts, 2, job, style);
+    const one = await startRoundServer(opts, 'workers', 1, job, style);
+    const two = await startRoundServer(opts, 'workers', 2, job, style);
     // One unmeasured round each first, as the measured ones run: the JIT of a server started later
     // (WORKERS=2 here) is otherwise still warming in round 1.
     opts.log('warm-up round (not measured) …');
